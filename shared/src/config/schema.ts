@@ -1,0 +1,277 @@
+// The bus config: one file per bus, one schema, loaded by every service. Every key has a description and, where
+// sensible, a default; config/bus.example.yaml is generated from this file.
+import { z } from 'zod';
+import { BusId } from '../ids.js';
+import { OnBoardRole } from '../roles.js';
+import { LANGUAGE_CODES } from '../catalogue/languages.js';
+import { LocalPartner } from '../catalogue/partners.js';
+
+const Port = z.int().min(1).max(65535);
+const Host = z.string().min(1).max(253);
+/** A file path; relative paths are taken from the config file's folder. */
+const FilePath = z.string().min(1).max(4096);
+
+/** Wraps an object schema so that a missing section takes every default of its keys. */
+function section<Shape extends z.ZodRawShape>(shape: Shape, description: string) {
+  const object = z.strictObject(shape);
+  // Every key of a section has a default, so {} is a valid input; TypeScript cannot see that
+  // through the generic shape.
+  return object.prefault({} as z.input<typeof object>).meta({ description });
+}
+
+const PASSWORD_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
+
+export const BrokerUser = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+    error: 'a user name of letters, digits, "_", "-" or "."',
+  }),
+  role: OnBoardRole,
+  passwordHash: z.string().regex(PASSWORD_HASH, {
+    error: 'a password hash "scrypt$N$r$p$salt$hash" as printed by `fsbus-config hash-password`',
+  }),
+});
+export type BrokerUser = z.infer<typeof BrokerUser>;
+
+export const ConfigSchema = z
+  .strictObject({
+    busId: BusId.meta({ description: 'This bus’s id, as known to central.' }),
+    dataDir: FilePath.default('/var/lib/fsbus').meta({
+      description: 'Folder for the outbox, the saved plan and broker persistence.',
+    }),
+    log: section(
+      {
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+          .default('info')
+          .meta({ description: 'Lowest level written (JSON lines on stdout).' }),
+      },
+      'Logging.',
+    ),
+    gnss: section(
+      {
+        source: z.enum(['gpsd', 'serial', 'replay', 'simulator']).default('gpsd').meta({
+          description:
+            'Where fixes come from: gpsd (TCP), serial (NMEA 0183 receiver), replay (an NMEA log), simulator (drives the day plan).',
+        }),
+        gpsd: section(
+          {
+            host: Host.default('127.0.0.1').meta({ description: 'gpsd host.' }),
+            port: Port.default(2947).meta({ description: 'gpsd TCP port.' }),
+          },
+          'gpsd connection (source: gpsd).',
+        ),
+        serial: section(
+          {
+            path: FilePath.default('/dev/ttyACM0').meta({
+              description:
+                'Serial device of the receiver; prefer a stable /dev/serial/by-id/ path.',
+            }),
+            baudRate: z
+              .union([
+                z.literal(4800),
+                z.literal(9600),
+                z.literal(19200),
+                z.literal(38400),
+                z.literal(57600),
+                z.literal(115200),
+              ])
+              .default(9600)
+              .meta({ description: 'Baud rate tried first.' }),
+            autoBaud: z.boolean().default(true).meta({
+              description: 'Try 4800, 38400 and 115200 when no valid sentence arrives at baudRate.',
+            }),
+          },
+          'NMEA receiver on a serial port (source: serial).',
+        ),
+        replay: section(
+          {
+            file: FilePath.nullable()
+              .default(null)
+              .meta({ description: 'NMEA log to replay (source: replay).' }),
+            speed: z
+              .number()
+              .min(0.1)
+              .max(1000)
+              .default(1)
+              .meta({ description: 'Replay speed factor.' }),
+          },
+          'Replay of an NMEA log (source: replay).',
+        ),
+      },
+      'GNSS receiver.',
+    ),
+    counter: section(
+      {
+        protocol: z
+          .enum(['fsbus-line', 'modbus-rtu', 'simulator', 'none'])
+          .default('fsbus-line')
+          .meta({
+            description:
+              'Door counter protocol: fsbus-line (docs/counter-protocol.md), modbus-rtu, simulator, or none (no counter fitted).',
+          }),
+        path: FilePath.default('/dev/ttyUSB0').meta({
+          description: 'Serial device of the counter.',
+        }),
+        baudRate: z
+          .int()
+          .min(1200)
+          .max(921_600)
+          .default(9600)
+          .meta({ description: 'Serial baud rate.' }),
+      },
+      'Door visitor counter.',
+    ),
+    broker: section(
+      {
+        bind: Host.default('127.0.0.1').meta({
+          description:
+            'Address the on-board broker listens on; the bus LAN address to serve screens on other devices.',
+        }),
+        tcpPort: Port.default(1883).meta({ description: 'MQTT over TCP.' }),
+        wsPort: Port.default(8083).meta({ description: 'MQTT over WebSocket, for the screens.' }),
+        wsPath: z
+          .string()
+          .regex(/^\/[A-Za-z0-9/_-]*$/, { error: 'a URL path starting with "/"' })
+          .default('/mqtt')
+          .meta({
+            description: 'WebSocket path.',
+          }),
+        allowAnonymous: z.boolean().default(false).meta({
+          description: 'Let clients in without credentials (development only: the broker warns).',
+        }),
+        anonymousRole: OnBoardRole.default('monitor').meta({
+          description: 'Role given to anonymous clients.',
+        }),
+        users: z.array(BrokerUser).default([]).meta({
+          description:
+            'Accounts: username, role (bridge, kiosk, driver, monitor) and scrypt password hash.',
+        }),
+      },
+      'The on-board MQTT broker.',
+    ),
+    central: section(
+      {
+        url: z
+          .string()
+          .regex(/^(mqtts?|wss?):\/\/[^\s/]+(?::\d+)?(?:\/\S*)?$/, {
+            error: 'an mqtt://, mqtts://, ws:// or wss:// URL',
+          })
+          .nullable()
+          .default(null)
+          .meta({
+            description:
+              'Central broker URL (mqtts:// in service); null keeps everything in the outbox.',
+          }),
+        caFile: FilePath.nullable().default(null).meta({
+          description:
+            'PEM file of the CA that signed central’s certificate; null trusts the system CAs.',
+        }),
+        username: z.string().min(1).max(128).nullable().default(null).meta({
+          description: 'This bus’s user name at central; null uses the busId.',
+        }),
+        passwordFile: FilePath.nullable().default(null).meta({
+          description: 'File holding this bus’s password at central (kept out of the config).',
+        }),
+        keepaliveS: z
+          .int()
+          .min(5)
+          .max(600)
+          .default(30)
+          .meta({ description: 'MQTT keepalive, seconds.' }),
+      },
+      'The link to the central broker.',
+    ),
+    outbox: section(
+      {
+        path: FilePath.default('outbox.sqlite').meta({
+          description: 'SQLite file, relative to dataDir.',
+        }),
+        commitWindowMs: z.int().min(10).max(5000).default(200).meta({
+          description: 'Writes are grouped in one transaction per window (spares the SD card).',
+        }),
+        telemetryCapMB: z.int().min(1).max(100_000).default(200).meta({
+          description: 'Beyond this size, telemetry is dropped oldest first (events never are).',
+        }),
+        hardCapMB: z.int().min(1).max(100_000).default(1000).meta({
+          description: 'Beyond this size, the status raises an alarm instead of growing further.',
+        }),
+      },
+      'The store-and-forward outbox towards central.',
+    ),
+    kiosk: section(
+      {
+        languages: z
+          .array(z.enum(LANGUAGE_CODES))
+          .min(1)
+          .refine((list) => new Set(list).size === list.length, {
+            error: 'each language at most once',
+          })
+          .default(['fr', 'en', 'ar'])
+          .meta({ description: 'Languages offered on the welcome screen, first is the default.' }),
+        idleTimeoutS: z.int().min(15).max(600).default(60).meta({
+          description: 'Seconds without a touch before the "still there?" countdown.',
+        }),
+        countdownS: z.int().min(20).max(120).default(20).meta({
+          description: 'Length of that countdown (at least 20 s) before going back to welcome.',
+        }),
+        localPartners: z.array(LocalPartner).max(8).default([]).meta({
+          description:
+            'Local partners this bus offers besides the national ones: code "local-…", labels, icon, theme.',
+        }),
+      },
+      'The visitor kiosk.',
+    ),
+  })
+  .superRefine((config, ctx) => {
+    if (config.gnss.source === 'replay' && config.gnss.replay.file === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a file to replay when gnss.source is replay',
+        path: ['gnss', 'replay', 'file'],
+        input: null,
+      });
+    }
+    if (config.broker.tcpPort === config.broker.wsPort) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a port other than broker.tcpPort',
+        path: ['broker', 'wsPort'],
+        input: config.broker.wsPort,
+      });
+    }
+    if (config.outbox.hardCapMB < config.outbox.telemetryCapMB) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a size of at least outbox.telemetryCapMB (${config.outbox.telemetryCapMB})`,
+        path: ['outbox', 'hardCapMB'],
+        input: config.outbox.hardCapMB,
+      });
+    }
+    const users = new Set<string>();
+    config.broker.users.forEach((user, index) => {
+      if (users.has(user.username)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a username not used by an account above',
+          path: ['broker', 'users', index, 'username'],
+          input: user.username,
+        });
+      }
+      users.add(user.username);
+    });
+    const codes = new Set<string>();
+    config.kiosk.localPartners.forEach((partner, index) => {
+      if (codes.has(partner.code)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a code not used by a local partner above',
+          path: ['kiosk', 'localPartners', index, 'code'],
+          input: partner.code,
+        });
+      }
+      codes.add(partner.code);
+    });
+  });
+
+/** The validated config, every default filled in and every path absolute. */
+export type Config = z.output<typeof ConfigSchema>;

@@ -1,0 +1,8 @@
+// @fsbus/shared/node: the Node-only conventions: config loading, logging, process lifecycle, passwords.
+export * from './config/errors.js';
+export * from './config/load.js';
+export { envName } from './config/introspect.js';
+export * from './config/password.js';
+export * from './log/logger.js';
+export * from './process/service.js';
+export * from './version.js';

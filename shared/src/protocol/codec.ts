@@ -1,0 +1,125 @@
+// Turns MQTT (topic, bytes) into validated fsbus messages and back; every rejection has a code.
+import type { z } from 'zod';
+import { parseTopic, TopicError, type Stream } from '../topics.js';
+import { STREAM_SPECS, type MessageOf } from './streams.js';
+
+/** Default size limit of one message, as on the on-board broker. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
+export type ProtocolErrorCode =
+  | 'bad_topic'
+  | 'bad_id'
+  | 'too_large'
+  | 'bad_json'
+  | 'schema'
+  | 'bus_mismatch'
+  | 'service_mismatch';
+
+/** One schema problem: where in the payload, and what is wrong. */
+export interface PayloadProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A message that cannot be accepted. `code` is stable, for counters. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    readonly code: ProtocolErrorCode,
+    readonly topic: string,
+    message: string,
+    readonly problems: readonly PayloadProblem[] = [],
+  ) {
+    super(`${topic}: ${message}`);
+  }
+}
+
+export interface DecodedMessage<S extends Stream = Stream> {
+  readonly stream: S;
+  readonly busId: string;
+  readonly service?: string;
+  readonly message: MessageOf<S>;
+}
+
+export interface DecodeOptions {
+  /** Larger payloads are refused before parsing. Default 64 KiB. */
+  readonly maxBytes?: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function problemsOf(error: z.ZodError): PayloadProblem[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length === 0 ? '(message)' : issue.path.join('.'),
+    message: issue.message,
+  }));
+}
+
+/** Validates a payload object against a stream's schema; throws ProtocolError('schema'). */
+export function validatePayload<S extends Stream>(
+  stream: S,
+  payload: unknown,
+  topic: string = stream,
+): MessageOf<S> {
+  const result = STREAM_SPECS[stream].schema.safeParse(payload);
+  if (!result.success) {
+    const problems = problemsOf(result.error);
+    const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    throw new ProtocolError('schema', topic, `schema violation: ${summary}`, problems);
+  }
+  return result.data as MessageOf<S>;
+}
+
+/**
+ * Decodes one MQTT message: topic in the fsbus tree, size, UTF-8 JSON, schema, and the
+ * envelope agreeing with the topic (bus id, and service for status).
+ */
+export function decodeMessage(
+  topic: string,
+  payload: Uint8Array | string,
+  options: DecodeOptions = {},
+): DecodedMessage {
+  let parts;
+  try {
+    parts = parseTopic(topic);
+  } catch (error) {
+    if (error instanceof TopicError) throw new ProtocolError(error.code, topic, error.message);
+    throw error;
+  }
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const size =
+    typeof payload === 'string' ? new TextEncoder().encode(payload).byteLength : payload.byteLength;
+  if (size > maxBytes)
+    throw new ProtocolError('too_large', topic, `payload of ${size} bytes exceeds ${maxBytes}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(typeof payload === 'string' ? payload : utf8.decode(payload));
+  } catch (error) {
+    throw new ProtocolError(
+      'bad_json',
+      topic,
+      `payload is not UTF-8 JSON (${(error as Error).message})`,
+    );
+  }
+  const message = validatePayload(parts.stream, data, topic);
+  if (message.busId !== parts.busId) {
+    throw new ProtocolError(
+      'bus_mismatch',
+      topic,
+      `busId ${message.busId} differs from the topic's ${parts.busId}`,
+    );
+  }
+  if (parts.stream === 'status' && (message as MessageOf<'status'>).service !== parts.service) {
+    throw new ProtocolError(
+      'service_mismatch',
+      topic,
+      `service differs from the topic's ${parts.service ?? ''}`,
+    );
+  }
+  return { ...parts, message };
+}
+
+/** Serialises a message for MQTT. */
+export function encodeMessage(message: MessageOf<Stream>): string {
+  return JSON.stringify(message);
+}

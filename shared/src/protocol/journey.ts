@@ -1,0 +1,124 @@
+// The day plan sent by central, and the stop state the bridge derives from it.
+import { z } from 'zod';
+import { StopId } from '../ids.js';
+import { message } from './envelope.js';
+import {
+  Latitude,
+  LocalTime,
+  Longitude,
+  Metres,
+  PlaceName,
+  Seconds,
+  ServiceDate,
+  UtcTime,
+} from './primitives.js';
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const PlannedStop = z
+  .strictObject({
+    stopId: StopId,
+    name: PlaceName.meta({ description: 'Stop name as shown to the driver and visitors.' }),
+    commune: PlaceName,
+    lat: Latitude,
+    lon: Longitude,
+    radiusM: Metres.min(10).max(1000).optional().meta({
+      description: 'Arrival radius, metres; the bridge default (80 m) when absent.',
+    }),
+    arrival: LocalTime.meta({ description: 'Scheduled arrival, local time with offset.' }),
+    departure: LocalTime.meta({ description: 'Scheduled departure, local time with offset.' }),
+  })
+  .refine((s) => Date.parse(s.departure) > Date.parse(s.arrival), {
+    error: 'departure must be after arrival',
+    path: ['departure'],
+  });
+
+/** `plan` (retained, from central): the bus's ordered stops for one service day. */
+export const PlanMessage = message({
+  planId: StopId.meta({ description: 'Plan id, new for every version central publishes.' }),
+  date: ServiceDate,
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { error: 'an IANA time zone, e.g. Europe/Paris' })
+    .meta({ description: 'IANA time zone of the schedule, e.g. Europe/Paris.' }),
+  depot: z
+    .strictObject({
+      name: PlaceName,
+      lat: Latitude,
+      lon: Longitude,
+      radiusM: Metres.min(10).max(2000),
+    })
+    .nullable()
+    .meta({ description: 'Where the bus sleeps; occupancy resets to 0 there.' }),
+  stops: z.array(PlannedStop).min(1).max(40),
+}).superRefine((plan, ctx) => {
+  const seen = new Set<string>();
+  plan.stops.forEach((stop, index) => {
+    if (seen.has(stop.stopId)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate stopId ${stop.stopId}`,
+        path: ['stops', index, 'stopId'],
+      });
+    }
+    seen.add(stop.stopId);
+    const previous = plan.stops[index - 1];
+    if (previous && Date.parse(stop.arrival) < Date.parse(previous.departure)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'stops must be in time order: arrival before the previous departure',
+        path: ['stops', index, 'arrival'],
+      });
+    }
+  });
+});
+export type PlanMessage = z.infer<typeof PlanMessage>;
+
+const StopRef = { stopId: StopId, name: PlaceName };
+
+export const STOP_STATES = ['no_plan', 'en_route', 'arrived', 'departed', 'off_plan'] as const;
+
+/** `stop` (retained): where the bus stands against its plan, on each transition and every 30 s. */
+export const StopMessage = message({
+  state: z.enum(STOP_STATES).meta({
+    description:
+      'no_plan: no plan for today; en_route: driving to `next`; arrived: at `current`; departed: just left `current`; off_plan: dwelling away from any planned stop.',
+  }),
+  planId: StopId.nullable(),
+  current: z
+    .strictObject({
+      ...StopRef,
+      scheduledArrival: LocalTime,
+      scheduledDeparture: LocalTime,
+      actualArrival: UtcTime.nullable(),
+      actualDeparture: UtcTime.nullable(),
+    })
+    .nullable()
+    .meta({ description: 'The stop the bus is at or has just left.' }),
+  next: z
+    .strictObject({
+      ...StopRef,
+      scheduledArrival: LocalTime,
+      eta: UtcTime.nullable().meta({
+        description: 'Estimated arrival from distance and recent speed.',
+      }),
+      distanceM: Metres.nullable(),
+    })
+    .nullable()
+    .meta({ description: 'The next planned stop, null after the last one.' }),
+  delayS: Seconds.nullable().meta({
+    description: 'Delay against the schedule in seconds; negative when early; null when unknown.',
+  }),
+  offPlan: z
+    .strictObject({ lat: Latitude, lon: Longitude, since: UtcTime })
+    .nullable()
+    .meta({ description: 'Where and since when the bus dwells off plan (state off_plan only).' }),
+});
+export type StopMessage = z.infer<typeof StopMessage>;

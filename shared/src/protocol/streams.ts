@@ -1,0 +1,157 @@
+// The stream table: for each topic, its schema, QoS, retain flag, delivery class and roles.
+import type { z } from 'zod';
+import type { Role } from '../roles.js';
+import type { Stream } from '../topics.js';
+import { GnssMessage, DoorMessage, OccupancyMessage } from './vehicle.js';
+import { PlanMessage, StopMessage } from './journey.js';
+import {
+  OccupancyCommandMessage,
+  OpinionMessage,
+  QueueCommandMessage,
+  QueueMessage,
+  VisitMessage,
+} from './visitors.js';
+import { StatusMessage } from './status.js';
+
+/**
+ * How central gets a stream: `event` is never dropped; `telemetry` is thinned and, past the
+ * outbox cap, dropped oldest first; `downlink` comes from central; `on-board` stays on the bus.
+ */
+export type Delivery = 'event' | 'telemetry' | 'downlink' | 'on-board';
+
+export interface StreamSpec<Schema extends z.ZodType = z.ZodType> {
+  readonly schema: Schema;
+  readonly title: string;
+  readonly description: string;
+  /** QoS on the on-board broker. The uplink to central always uses QoS 1. */
+  readonly qos: 0 | 1;
+  readonly retain: boolean;
+  readonly delivery: Delivery;
+  readonly publishers: readonly Role[];
+  readonly subscribers: readonly Role[];
+}
+
+export const STREAM_SPECS = {
+  gnss: {
+    schema: GnssMessage,
+    title: 'Position fix',
+    description:
+      'Every fix the bridge accepts, live on board (QoS 0, up to 10 Hz). Central gets a thinned track: a fix every 30 s, 100 m or 30 degrees of heading change, or on a stop transition.',
+    qos: 0,
+    retain: false,
+    delivery: 'telemetry',
+    publishers: ['bridge'],
+    subscribers: ['driver', 'monitor'],
+  },
+  door: {
+    schema: DoorMessage,
+    title: 'Door count',
+    description:
+      'People in and out through one door since its previous event, derived from the counter totals.',
+    qos: 1,
+    retain: false,
+    delivery: 'event',
+    publishers: ['bridge'],
+    subscribers: ['driver', 'monitor'],
+  },
+  occupancy: {
+    schema: OccupancyMessage,
+    title: 'Occupancy',
+    description: 'People on board now and the day totals, on every change and periodically.',
+    qos: 1,
+    retain: true,
+    delivery: 'telemetry',
+    publishers: ['bridge'],
+    subscribers: ['kiosk', 'driver', 'monitor'],
+  },
+  stop: {
+    schema: StopMessage,
+    title: 'Stop state',
+    description:
+      'The bus against its plan, on every transition and every 30 s. Transitions go to central as events.',
+    qos: 1,
+    retain: true,
+    delivery: 'event',
+    publishers: ['bridge'],
+    subscribers: ['kiosk', 'driver', 'monitor'],
+  },
+  visit: {
+    schema: VisitMessage,
+    title: 'Visit (check-in)',
+    description:
+      'A visitor checked in at the kiosk: what for, in which language, which turn number. Anonymous.',
+    qos: 1,
+    retain: false,
+    delivery: 'event',
+    publishers: ['kiosk'],
+    subscribers: ['bridge', 'driver', 'monitor'],
+  },
+  opinion: {
+    schema: OpinionMessage,
+    title: 'Opinion',
+    description:
+      'An anonymous satisfaction answer: a 1-4 rating and predefined reasons, unlinkable to a visit.',
+    qos: 1,
+    retain: false,
+    delivery: 'event',
+    publishers: ['kiosk'],
+    subscribers: ['bridge', 'driver', 'monitor'],
+  },
+  queue: {
+    schema: QueueMessage,
+    title: 'Queue',
+    description: 'Turn numbers issued, now serving, waiting and expected wait, on every change.',
+    qos: 1,
+    retain: true,
+    delivery: 'telemetry',
+    publishers: ['bridge'],
+    subscribers: ['kiosk', 'driver', 'monitor'],
+  },
+  plan: {
+    schema: PlanMessage,
+    title: 'Day plan',
+    description:
+      'Published by central on the bus’s lane; the bridge keeps the last one on disk and republishes it retained on board.',
+    qos: 1,
+    retain: true,
+    delivery: 'downlink',
+    publishers: ['central', 'bridge'],
+    subscribers: ['bridge', 'kiosk', 'driver', 'monitor'],
+  },
+  status: {
+    schema: StatusMessage,
+    title: 'Service status',
+    description:
+      'Health of one service (`status/{service}`): on start, on every change and every 30 s; the MQTT last will publishes state offline.',
+    qos: 1,
+    retain: true,
+    delivery: 'telemetry',
+    publishers: ['bridge', 'kiosk', 'driver'],
+    subscribers: ['driver', 'monitor'],
+  },
+  'cmd/queue': {
+    schema: QueueCommandMessage,
+    title: 'Queue command',
+    description: 'The adviser calls the next turn, recalls or skips one, or resets the day.',
+    qos: 1,
+    retain: false,
+    delivery: 'event',
+    publishers: ['driver'],
+    subscribers: ['bridge', 'monitor'],
+  },
+  'cmd/occupancy': {
+    schema: OccupancyCommandMessage,
+    title: 'Occupancy reset',
+    description: 'The driver sets the on-board count to the people actually on board.',
+    qos: 1,
+    retain: false,
+    delivery: 'event',
+    publishers: ['driver'],
+    subscribers: ['bridge', 'monitor'],
+  },
+} as const satisfies { readonly [S in Stream]: StreamSpec };
+
+export type StreamSpecs = typeof STREAM_SPECS;
+
+/** The validated message type of a stream. */
+export type MessageOf<S extends Stream> = z.output<StreamSpecs[S]['schema']>;

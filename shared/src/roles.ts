@@ -1,0 +1,23 @@
+// The roles a client can hold on an fsbus broker.
+import { z } from 'zod';
+
+export const ROLES = {
+  bridge: 'the on-board bridge: sensors, stop state, occupancy, queue, and relay of the plan',
+  kiosk: 'a visitor kiosk: publishes visits and opinions',
+  driver: 'the driver / adviser display: reads the bus, publishes queue and occupancy commands',
+  monitor: 'read-only tools (dashboards, mosquitto_sub)',
+  central: 'the central side: publishes the day plan',
+} as const;
+
+export type Role = keyof typeof ROLES;
+export const Role = z.enum(Object.keys(ROLES) as [Role, ...Role[]]);
+
+/** The roles of the on-board broker's accounts (central is the central broker's). */
+export const ON_BOARD_ROLES = [
+  'bridge',
+  'kiosk',
+  'driver',
+  'monitor',
+] as const satisfies readonly Role[];
+export const OnBoardRole = z.enum(ON_BOARD_ROLES);
+export type OnBoardRole = z.infer<typeof OnBoardRole>;
