@@ -113,6 +113,25 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a repeated broker username and an outbox hard cap below the telemetry cap', () => {
+    const hash = 'scrypt$16$8$1$c2FsdA==$aGFzaA==';
+    const file = configFile(
+      [
+        'busId: b1',
+        'broker:',
+        '  users:',
+        `    - { username: kiosk, role: kiosk, passwordHash: "${hash}" }`,
+        `    - { username: kiosk, role: driver, passwordHash: "${hash}" }`,
+        'outbox:',
+        '  hardCapMB: 100',
+      ].join('\n'),
+    );
+    expect(problems({ file })).toEqual([
+      `${file}: outbox.hardCapMB: expected a size of at least outbox.telemetryCapMB (200), found 100`,
+      `${file}: broker.users.1.username: expected a username not used by an account above, found "kiosk"`,
+    ]);
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     const file = configFile('busId: b1\nbroker:\n  tcpPort: [1883\n');
     expect(problems({ file })[0]).toMatch(

@@ -223,55 +223,42 @@ export const ConfigSchema = z
     ),
   })
   .superRefine((config, ctx) => {
+    // Rules across keys; each message says what was expected, the loader adds what was found.
+    const expect = (path: (string | number)[], message: string, input: unknown) => {
+      ctx.addIssue({ code: 'custom', message, path, input });
+    };
     if (config.gnss.source === 'replay' && config.gnss.replay.file === null) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'a file to replay when gnss.source is replay',
-        path: ['gnss', 'replay', 'file'],
-        input: null,
-      });
+      expect(['gnss', 'replay', 'file'], 'a file to replay when gnss.source is replay', null);
     }
     if (config.broker.tcpPort === config.broker.wsPort) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'a port other than broker.tcpPort',
-        path: ['broker', 'wsPort'],
-        input: config.broker.wsPort,
-      });
+      expect(['broker', 'wsPort'], 'a port other than broker.tcpPort', config.broker.wsPort);
     }
     if (config.outbox.hardCapMB < config.outbox.telemetryCapMB) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `a size of at least outbox.telemetryCapMB (${config.outbox.telemetryCapMB})`,
-        path: ['outbox', 'hardCapMB'],
-        input: config.outbox.hardCapMB,
-      });
+      const message = `a size of at least outbox.telemetryCapMB (${config.outbox.telemetryCapMB})`;
+      expect(['outbox', 'hardCapMB'], message, config.outbox.hardCapMB);
     }
-    const users = new Set<string>();
-    config.broker.users.forEach((user, index) => {
-      if (users.has(user.username)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'a username not used by an account above',
-          path: ['broker', 'users', index, 'username'],
-          input: user.username,
-        });
-      }
-      users.add(user.username);
-    });
-    const codes = new Set<string>();
-    config.kiosk.localPartners.forEach((partner, index) => {
-      if (codes.has(partner.code)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'a code not used by a local partner above',
-          path: ['kiosk', 'localPartners', index, 'code'],
-          input: partner.code,
-        });
-      }
-      codes.add(partner.code);
-    });
+    for (const index of repeats(config.broker.users.map((u) => u.username))) {
+      const username = config.broker.users[index]?.username;
+      expect(
+        ['broker', 'users', index, 'username'],
+        'a username not used by an account above',
+        username,
+      );
+    }
+    for (const index of repeats(config.kiosk.localPartners.map((p) => p.code))) {
+      const code = config.kiosk.localPartners[index]?.code;
+      expect(
+        ['kiosk', 'localPartners', index, 'code'],
+        'a code not used by a local partner above',
+        code,
+      );
+    }
   });
+
+/** Indexes of the values that already appeared earlier in the list. */
+function repeats(values: readonly string[]): number[] {
+  return values.flatMap((value, index) => (values.indexOf(value) < index ? [index] : []));
+}
 
 /** The validated config, every default filled in and every path absolute. */
 export type Config = z.output<typeof ConfigSchema>;
