@@ -39,8 +39,44 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    // shared/ is loaded by the kiosk renderer too: no Electron in the contracts.
+    // shared/ is loaded by the kiosk renderer too: no Electron in the contracts, and nothing
+    // from Node outside the Node-only parts exported as @fsbus/shared/node.
     files: ['shared/src/**/*.ts'],
+    ignores: [
+      'shared/src/node.ts',
+      'shared/src/version.ts',
+      'shared/src/config/load.ts',
+      'shared/src/config/password.ts',
+      'shared/src/log/**',
+      'shared/src/process/**',
+      'shared/src/cli/**',
+      'shared/src/**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'Electron stays in kiosk/main.' },
+            {
+              group: ['node:*', 'pino', 'yaml'],
+              message: 'Node-only: put it under @fsbus/shared/node.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'shared/src/node.ts',
+      'shared/src/version.ts',
+      'shared/src/config/load.ts',
+      'shared/src/config/password.ts',
+      'shared/src/log/**',
+      'shared/src/process/**',
+      'shared/src/cli/**',
+    ],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['electron', 'electron/*'] }],
     },

@@ -8,9 +8,15 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    include: ['*/src/**/*.test.ts', '*/scripts/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      '*/src/**/*.test.ts',
+      '*/scripts/**/*.test.ts',
+      '*/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     environment: 'node',
+    globalSetup: ['test/build.global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -8,8 +8,8 @@ import { EXAMPLE_BUS_ID } from '../src/protocol/examples.js';
 /** Commented examples shown under keys whose default is an empty list. */
 const LIST_EXAMPLES: Record<string, unknown[]> = {
   'broker.users': [
-    { username: 'bridge', role: 'bridge', passwordHash: 'scrypt$131072$8$1$<salt>$<hash>' },
-    { username: 'kiosk-1', role: 'kiosk', passwordHash: 'scrypt$131072$8$1$<salt>$<hash>' },
+    { username: 'bridge', role: 'bridge', passwordHash: 'scrypt$16384$8$5$<salt>$<hash>' },
+    { username: 'kiosk-1', role: 'kiosk', passwordHash: 'scrypt$16384$8$5$<salt>$<hash>' },
   ],
   'kiosk.localPartners': [
     {

@@ -15,4 +15,4 @@ export * from './protocol/streams.js';
 export * from './protocol/codec.js';
 export * from './protocol/message-factory.js';
 export { EXAMPLES, EXAMPLE_BUS_ID } from './protocol/examples.js';
-export { ConfigSchema, type Config } from './config/schema.js';
+export { ConfigSchema, AclRule, BrokerUser, ACL_ACCESS, type Config } from './config/schema.js';

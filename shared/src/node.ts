@@ -5,4 +5,5 @@ export { envName } from './config/introspect.js';
 export * from './config/password.js';
 export * from './log/logger.js';
 export * from './process/service.js';
+export * from './process/service-cli.js';
 export * from './version.js';

@@ -83,6 +83,21 @@ export function topicFilter(stream: Stream | '#', busId: string): string {
   return `${TOPIC_ROOT}/${busId}/${stream}`;
 }
 
+/**
+ * True for a valid MQTT topic filter [MQTT-4.7.1]: non-empty, "+" and "#" only as whole levels,
+ * "#" only last, no NUL.
+ */
+export function isTopicFilter(filter: string): boolean {
+  if (filter.length === 0 || filter.includes('\u0000')) return false;
+  const levels = filter.split('/');
+  return levels.every(
+    (level, index) =>
+      (level === '#' && index === levels.length - 1) ||
+      level === '+' ||
+      (!level.includes('+') && !level.includes('#')),
+  );
+}
+
 /** Takes a concrete topic apart; throws TopicError when it is not an fsbus topic. */
 export function parseTopic(topic: string): TopicParts {
   const parts = topic.split('/');

@@ -60,7 +60,7 @@ export const NATIONAL_PARTNERS = [
     label: {
       fr: 'Impôts : déclaration, paiement, questions',
       en: 'Taxes: tax return, payment, questions',
-      ar: 'الضرائب: التصريح، الدفع، الأسئلة',
+      ar: 'الضرائب: التصريح الضريبي، الدفع، الأسئلة',
     },
     icon: 'receipt-euro',
     theme: 'budget',
@@ -81,8 +81,8 @@ export const NATIONAL_PARTNERS = [
     operator: 'Assurance Maladie (CNAM, CPAM)',
     label: {
       fr: 'Santé : carte Vitale, remboursements',
-      en: 'Health insurance: carte Vitale, refunds',
-      ar: 'التأمين الصحي: بطاقة فيتال، التعويضات',
+      en: 'Health insurance: carte Vitale, reimbursements',
+      ar: 'التأمين الصحي: بطاقة فيتال، استرداد المصاريف',
     },
     icon: 'heart-pulse',
     theme: 'health',
@@ -95,7 +95,7 @@ export const NATIONAL_PARTNERS = [
       en: 'Pension',
       ar: 'التقاعد',
     },
-    icon: 'hourglass',
+    icon: 'armchair',
     theme: 'training_jobs_pensions',
   },
   {
@@ -104,7 +104,7 @@ export const NATIONAL_PARTNERS = [
     label: {
       fr: 'CAF : allocations familiales, logement, RSA, prime d’activité',
       en: 'CAF: family and housing benefits, RSA, activity bonus',
-      ar: 'CAF: المنح العائلية، مساعدة السكن، RSA، منحة النشاط',
+      ar: 'صندوق المنح العائلية (CAF): المنح العائلية، مساعدة السكن، RSA، منحة النشاط',
     },
     icon: 'users',
     theme: 'civil_status_family',
@@ -115,9 +115,10 @@ export const NATIONAL_PARTNERS = [
     label: {
       fr: 'MSA : protection sociale agricole',
       en: 'MSA: farmers’ social security',
-      ar: 'MSA: الضمان الاجتماعي الفلاحي',
+      ar: 'الضمان الاجتماعي الفلاحي (MSA)',
     },
     icon: 'tractor',
+    // MSA also pays farmers' pensions and family benefits; health is where most requests go.
     theme: 'health',
   },
   {
@@ -172,6 +173,9 @@ export const NATIONAL_PARTNER_CODES = NATIONAL_PARTNERS.map((p) => p.code) as [
   NationalPartnerCode,
   ...NationalPartnerCode[],
 ];
+
+/** How many local partners a bus may add (kiosk.localPartners). */
+export const LOCAL_PARTNERS_MAX = 8;
 
 /** Local partners (e.g. a France Rénov' permanence) are declared per bus, coded `local-…`. */
 export const LOCAL_PARTNER_PATTERN = /^local-[a-z0-9][a-z0-9-]{0,31}$/;

@@ -49,7 +49,7 @@ export const OPINION_REASONS = [
     code: 'hard_to_understand',
     tone: 'negative',
     label: { fr: 'Difficile à comprendre', en: 'Hard to understand', ar: 'صعب الفهم' },
-    icon: 'circle-help',
+    icon: 'message-circle-question',
   },
   {
     code: 'long_wait',

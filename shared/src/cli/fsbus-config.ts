@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
 import { stringify } from 'yaml';
 import { CONFIG_FILE_ENV, loadConfig } from '../config/load.js';
-import { ConfigError, EXIT_CONFIG } from '../config/errors.js';
+import { ConfigError } from '../config/errors.js';
 import { hashPassword } from '../config/password.js';
 import { EXIT } from '../process/service.js';
 import { packageVersion } from '../version.js';
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         console.error(error.message);
-        return EXIT_CONFIG;
+        return EXIT.config;
       }
     }
     case 'hash-password': {

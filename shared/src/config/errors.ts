@@ -10,9 +10,6 @@ export interface ConfigProblem {
   readonly found: string;
 }
 
-/** EX_CONFIG from sysexits.h: what a service exits with when its config is wrong. */
-export const EXIT_CONFIG = 78;
-
 /** A config that cannot be used; carries every problem found, not just the first. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

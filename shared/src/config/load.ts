@@ -169,6 +169,14 @@ function resolvePaths(config: Config, base: string): Config {
       replay: { ...config.gnss.replay, file: resolveOrNull(config.gnss.replay.file) },
     },
     counter: { ...config.counter, path: resolve(config.counter.path) },
+    broker: {
+      ...config.broker,
+      tls: {
+        ...config.broker.tls,
+        certFile: resolveOrNull(config.broker.tls.certFile),
+        keyFile: resolveOrNull(config.broker.tls.keyFile),
+      },
+    },
     central: {
       ...config.central,
       caFile: resolveOrNull(config.central.caFile),

@@ -3,10 +3,13 @@
 import { z } from 'zod';
 import { BusId } from '../ids.js';
 import { OnBoardRole } from '../roles.js';
+import { isTopicFilter } from '../topics.js';
 import { LANGUAGE_CODES } from '../catalogue/languages.js';
-import { LocalPartner } from '../catalogue/partners.js';
+import { LOCAL_PARTNERS_MAX, LocalPartner } from '../catalogue/partners.js';
 
 const Port = z.int().min(1).max(65535);
+/** A listening port; 0 lets the system pick a free one (tests). */
+const ListenPort = z.int().min(0).max(65535);
 const Host = z.string().min(1).max(253);
 /** A file path; relative paths are taken from the config file's folder. */
 const FilePath = z.string().min(1).max(4096);
@@ -31,6 +34,18 @@ export const BrokerUser = z.strictObject({
   }),
 });
 export type BrokerUser = z.infer<typeof BrokerUser>;
+
+export const ACL_ACCESS = ['read', 'write', 'readwrite', 'deny'] as const;
+
+export const AclRule = z.strictObject({
+  role: OnBoardRole,
+  access: z.enum(ACL_ACCESS),
+  topic: z.string().max(256).refine(isTopicFilter, {
+    error:
+      'an MQTT topic filter ("+" and "#" as whole levels, "#" last), e.g. fsbus/v1/{busId}/status/+',
+  }),
+});
+export type AclRule = z.infer<typeof AclRule>;
 
 export const ConfigSchema = z
   .strictObject({
@@ -67,14 +82,7 @@ export const ConfigSchema = z
                 'Serial device of the receiver; prefer a stable /dev/serial/by-id/ path.',
             }),
             baudRate: z
-              .union([
-                z.literal(4800),
-                z.literal(9600),
-                z.literal(19200),
-                z.literal(38400),
-                z.literal(57600),
-                z.literal(115200),
-              ])
+              .literal([4800, 9600, 19200, 38400, 57600, 115200])
               .default(9600)
               .meta({ description: 'Baud rate tried first.' }),
             autoBaud: z.boolean().default(true).meta({
@@ -107,7 +115,7 @@ export const ConfigSchema = z
           .default('fsbus-line')
           .meta({
             description:
-              'Door counter protocol: fsbus-line (docs/counter-protocol.md), modbus-rtu, simulator, or none (no counter fitted).',
+              'Door counter protocol: fsbus-line (the fsbus counter line protocol), modbus-rtu, simulator, or none (no counter fitted).',
           }),
         path: FilePath.default('/dev/ttyUSB0').meta({
           description: 'Serial device of the counter.',
@@ -127,8 +135,10 @@ export const ConfigSchema = z
           description:
             'Address the on-board broker listens on; the bus LAN address to serve screens on other devices.',
         }),
-        tcpPort: Port.default(1883).meta({ description: 'MQTT over TCP.' }),
-        wsPort: Port.default(8083).meta({ description: 'MQTT over WebSocket, for the screens.' }),
+        tcpPort: ListenPort.default(1883).meta({ description: 'MQTT over TCP.' }),
+        wsPort: ListenPort.default(8083).meta({
+          description: 'MQTT over WebSocket, for the screens.',
+        }),
         wsPath: z
           .string()
           .regex(/^\/[A-Za-z0-9/_-]*$/, { error: 'a URL path starting with "/"' })
@@ -146,6 +156,43 @@ export const ConfigSchema = z
           description:
             'Accounts: username, role (bridge, kiosk, driver, monitor) and scrypt password hash.',
         }),
+        acl: z.array(AclRule).max(200).default([]).meta({
+          description:
+            'Extra rules on top of the role defaults (docs/broker.md): role, access (read, write, readwrite, deny) and an MQTT topic filter where {busId} and {username} are replaced. A deny rule wins over any allow.',
+        }),
+        maxMessageBytes: z
+          .int()
+          .min(256)
+          .max(16 * 1024 * 1024)
+          .default(64 * 1024)
+          .meta({
+            description: 'Largest payload accepted, bytes; larger ones are dropped and counted.',
+          }),
+        rateLimit: section(
+          {
+            messagesPerSecond: z.number().min(0.1).max(1_000_000).default(100).meta({
+              description:
+                'Sustained publish rate allowed per client; beyond it messages are dropped and counted.',
+            }),
+            burst: z.int().min(1).max(1_000_000).default(500).meta({
+              description: 'Messages a client may publish at once above the sustained rate.',
+            }),
+          },
+          'Per-client publish rate limit, so one runaway client cannot starve the others.',
+        ),
+        tls: section(
+          {
+            port: ListenPort.default(8883).meta({ description: 'MQTT over TLS.' }),
+            certFile: FilePath.nullable().default(null).meta({
+              description:
+                'PEM certificate (chain) of the broker; the TLS listener runs when both files are set.',
+            }),
+            keyFile: FilePath.nullable()
+              .default(null)
+              .meta({ description: 'PEM private key of the broker.' }),
+          },
+          'Optional MQTT over TLS listener.',
+        ),
       },
       'The on-board MQTT broker.',
     ),
@@ -214,7 +261,7 @@ export const ConfigSchema = z
         countdownS: z.int().min(20).max(120).default(20).meta({
           description: 'Length of that countdown (at least 20 s) before going back to welcome.',
         }),
-        localPartners: z.array(LocalPartner).max(8).default([]).meta({
+        localPartners: z.array(LocalPartner).max(LOCAL_PARTNERS_MAX).default([]).meta({
           description:
             'Local partners this bus offers besides the national ones: code "local-…", labels, icon, theme.',
         }),
@@ -230,8 +277,12 @@ export const ConfigSchema = z
     if (config.gnss.source === 'replay' && config.gnss.replay.file === null) {
       expect(['gnss', 'replay', 'file'], 'a file to replay when gnss.source is replay', null);
     }
-    if (config.broker.tcpPort === config.broker.wsPort) {
+    if (config.broker.tcpPort !== 0 && config.broker.tcpPort === config.broker.wsPort) {
       expect(['broker', 'wsPort'], 'a port other than broker.tcpPort', config.broker.wsPort);
+    }
+    if ((config.broker.tls.certFile === null) !== (config.broker.tls.keyFile === null)) {
+      const missing = config.broker.tls.certFile === null ? 'certFile' : 'keyFile';
+      expect(['broker', 'tls', missing], 'both certFile and keyFile, or neither', null);
     }
     if (config.outbox.hardCapMB < config.outbox.telemetryCapMB) {
       const message = `a size of at least outbox.telemetryCapMB (${config.outbox.telemetryCapMB})`;

@@ -14,7 +14,7 @@ interface Run {
 }
 
 /** Runs the fixture service, sends `signal` once it has started, and collects its log messages. */
-async function run(mode: string, signal?: NodeJS.Signals): Promise<Run> {
+async function run(mode: string, signal?: NodeJS.Signals, again?: NodeJS.Signals): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, mode], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -24,6 +24,7 @@ async function run(mode: string, signal?: NodeJS.Signals): Promise<Run> {
     const { msg } = JSON.parse(line) as { msg: string };
     messages.push(msg);
     if (msg === 'started' && signal) child.kill(signal);
+    if (msg === 'stopping' && again) child.kill(again);
   });
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, messages };
@@ -44,6 +45,35 @@ describe('runService', () => {
       'stopping',
       'stop did not finish in time: exiting anyway',
     ]);
+  });
+
+  it('exits 1 when stop() hangs even though nothing else keeps the process alive', async () => {
+    const result = await run('hang-idle', 'SIGTERM');
+    expect(result.code).toBe(EXIT.stopFailed);
+    expect(result.messages).toEqual([
+      'started',
+      'stopping',
+      'stop did not finish in time: exiting anyway',
+    ]);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'exits 1 at once on a second %s while stopping',
+    async (signal) => {
+      const result = await run('hang', signal, signal);
+      expect(result.code).toBe(EXIT.stopFailed);
+      expect(result.messages).toEqual([
+        'started',
+        'stopping',
+        'second signal while stopping: exiting now',
+      ]);
+    },
+  );
+
+  it('exits 78 when start() finds the config wrong', async () => {
+    const result = await run('config-error');
+    expect(result.code).toBe(EXIT.config);
+    expect(result.messages).toEqual(['bad config']);
   });
 
   it('exits 69 with the reason when start() fails', async () => {

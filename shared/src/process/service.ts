@@ -1,5 +1,6 @@
 // Process conventions of every fsbus service: start, stop cleanly on SIGINT/SIGTERM within 5 s, exit codes.
 import type { Logger } from 'pino';
+import { ConfigError, formatProblem } from '../config/errors.js';
 
 /** Exit codes (sysexits.h where one fits). */
 export const EXIT = {
@@ -30,7 +31,7 @@ export interface RunServiceOptions {
 
 /**
  * Runs a service until SIGINT or SIGTERM, then stops it: exit 0 when stop() completes within
- * the deadline, 1 otherwise. A start failure exits 69 after logging why.
+ * the deadline, 1 otherwise. A start failure exits 69 (78 for a bad config) after logging why.
  */
 export async function runService(options: RunServiceOptions): Promise<void> {
   const { logger } = options;
@@ -54,7 +55,6 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       logger.error({ stopTimeoutMs }, 'stop did not finish in time: exiting anyway');
       exit(EXIT.stopFailed);
     }, stopTimeoutMs);
-    deadline.unref();
     started
       .then((running) => running.stop())
       .then(
@@ -70,8 +70,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
         },
       );
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 
   try {
     await started;
@@ -80,7 +80,12 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     if (state.stopping) return; // shutdown() reports it
     process.removeListener('SIGINT', shutdown);
     process.removeListener('SIGTERM', shutdown);
-    logger.fatal({ err: error }, 'could not start');
-    exit(EXIT.unavailable);
+    if (error instanceof ConfigError) {
+      logger.fatal({ problems: error.problems.map(formatProblem) }, 'bad config');
+      exit(EXIT.config);
+    } else {
+      logger.fatal({ err: error }, 'could not start');
+      exit(EXIT.unavailable);
+    }
   }
 }

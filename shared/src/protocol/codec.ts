@@ -44,6 +44,36 @@ export interface DecodedMessage<S extends Stream = Stream> {
 export interface DecodeOptions {
   /** Larger payloads are refused before parsing. Default 64 KiB. */
   readonly maxBytes?: number;
+  /**
+   * Local partner codes this bus declares (kiosk.localPartners). A `local-…` code outside this
+   * set is refused, so a code cannot smuggle text in. Default: none declared.
+   */
+  readonly localPartners?: ReadonlySet<string>;
+}
+
+const NO_LOCAL_PARTNERS: ReadonlySet<string> = new Set();
+
+/** Local partner codes of a visit or an opinion that the bus does not declare. */
+function undeclaredPartners(
+  stream: Stream,
+  message: unknown,
+  declared: ReadonlySet<string>,
+): PayloadProblem[] {
+  const undeclared = (code: string) => code.startsWith('local-') && !declared.has(code);
+  const problem = (path: string): PayloadProblem => ({
+    path,
+    message: 'a local partner declared in kiosk.localPartners',
+  });
+  if (stream === 'visit') {
+    return (message as MessageOf<'visit'>).partners.flatMap((code, index) =>
+      undeclared(code) ? [problem(`partners.${index}`)] : [],
+    );
+  }
+  if (stream === 'opinion') {
+    const { partner } = message as MessageOf<'opinion'>;
+    return partner !== undefined && undeclared(partner) ? [problem('partner')] : [];
+  }
+  return [];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -55,18 +85,29 @@ function problemsOf(error: z.ZodError): PayloadProblem[] {
   }));
 }
 
-/** Validates a payload object against a stream's schema; throws ProtocolError('schema'). */
+function schemaError(topic: string, problems: PayloadProblem[]): ProtocolError {
+  const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  return new ProtocolError('schema', topic, `schema violation: ${summary}`, problems);
+}
+
+/**
+ * Validates a payload object against a stream's schema and the bus's declared local partners;
+ * throws ProtocolError('schema').
+ */
 export function validatePayload<S extends Stream>(
   stream: S,
   payload: unknown,
-  topic: string = stream,
+  options: { readonly topic?: string; readonly localPartners?: ReadonlySet<string> } = {},
 ): MessageOf<S> {
+  const topic = options.topic ?? stream;
   const result = STREAM_SPECS[stream].schema.safeParse(payload);
-  if (!result.success) {
-    const problems = problemsOf(result.error);
-    const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-    throw new ProtocolError('schema', topic, `schema violation: ${summary}`, problems);
-  }
+  if (!result.success) throw schemaError(topic, problemsOf(result.error));
+  const undeclared = undeclaredPartners(
+    stream,
+    result.data,
+    options.localPartners ?? NO_LOCAL_PARTNERS,
+  );
+  if (undeclared.length > 0) throw schemaError(topic, undeclared);
   return result.data as MessageOf<S>;
 }
 
@@ -101,7 +142,10 @@ export function decodeMessage(
       `payload is not UTF-8 JSON (${(error as Error).message})`,
     );
   }
-  const message = validatePayload(parts.stream, data, topic);
+  const message = validatePayload(parts.stream, data, {
+    topic,
+    ...(options.localPartners ? { localPartners: options.localPartners } : {}),
+  });
   if (message.busId !== parts.busId) {
     throw new ProtocolError(
       'bus_mismatch',

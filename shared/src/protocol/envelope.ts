@@ -12,11 +12,19 @@ import { UtcTime } from './primitives.js';
 
 export const PROTOCOL_VERSION = 1;
 
+/** Message ids are compared as strings, so only the canonical lower-case form is accepted. */
+const MessageId = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, {
+    error: 'a lower-case UUID v4 or v7',
+  });
+
 export const envelopeShape = {
   v: z.literal(PROTOCOL_VERSION).meta({ description: 'Payload schema version.' }),
   busId: BusId,
-  id: z.uuid({ error: 'a UUID' }).meta({
-    description: 'Unique message id (UUID v7 from fsbus publishers); receivers deduplicate on it.',
+  id: MessageId.meta({
+    description:
+      'Unique message id, lower-case UUID v7 (v4 for opinions); receivers deduplicate on it.',
   }),
   seq: z.int().min(0).max(Number.MAX_SAFE_INTEGER).meta({
     description:
@@ -28,6 +36,22 @@ export const envelopeShape = {
 
 export const Envelope = z.strictObject(envelopeShape);
 export type Envelope = z.infer<typeof Envelope>;
+
+/**
+ * Envelope fields of an anonymous stream (opinions): a random UUID v4 and a time truncated to
+ * the hour, so that neither the id nor the time pairs an opinion with the visit before it.
+ */
+export const anonymousEnvelopeShape = {
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, {
+      error: 'a lower-case random UUID v4',
+    })
+    .meta({ description: 'Random UUID v4: unlike v7, it carries no time.' }),
+  ts: UtcTime.regex(/T\d\d:00:00(?:\.0+)?Z$/, {
+    error: 'a UTC time on the hour, e.g. 2026-11-23T10:00:00.000Z',
+  }).meta({ description: 'The hour of the fact, truncated (e.g. 10:00 for 10:42).' }),
+};
 
 /** A message schema: the envelope plus the stream's own fields, nothing else accepted. */
 export function message<Shape extends z.ZodRawShape>(shape: Shape) {

@@ -81,7 +81,7 @@ export const EXAMPLES: { readonly [S in Stream]: MessageOf<S> } = {
     turn: 7,
   },
   opinion: {
-    ...envelope('kiosk-1', 9, '2026-11-23T10:05:00.000Z', '019ab30f-3b00-7d44-8e1a-7b8c9d0e1f06'),
+    ...envelope('kiosk-1', 9, '2026-11-23T10:00:00.000Z', '3f6c2a9e-8d41-4b7f-9c2e-5a1d7e0b4c16'),
     stopId: 'ambazac-mairie',
     rating: 4,
     reasons: ['problem_solved', 'friendly_welcome'],

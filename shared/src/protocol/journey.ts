@@ -22,6 +22,24 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** The local date (YYYY-MM-DD) and UTC offset (+01:00) of an instant in a time zone. */
+function localDateAndOffset(instant: string, timeZone: string): { date: string; offset: string } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    timeZoneName: 'longOffset',
+  }).formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  const gmt = part('timeZoneName').replace('GMT', '');
+  return {
+    date: `${part('year')}-${part('month')}-${part('day')}`,
+    offset: gmt === '' ? '+00:00' : gmt,
+  };
+}
+
 const PlannedStop = z
   .strictObject({
     stopId: StopId,
@@ -69,6 +87,24 @@ export const PlanMessage = message({
       });
     }
     seen.add(stop.stopId);
+    // An unknown zone is reported on timeZone; dates cannot be checked against it.
+    const zone = isTimeZone(plan.timeZone) ? plan.timeZone : undefined;
+    for (const key of zone ? (['arrival', 'departure'] as const) : []) {
+      const local = localDateAndOffset(stop[key], zone ?? 'UTC');
+      if (local.date !== plan.date) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `a time on the plan's date ${plan.date}`,
+          path: ['stops', index, key],
+        });
+      } else if (!stop[key].endsWith(local.offset)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `the UTC offset of ${zone ?? 'UTC'} on that date (${local.offset})`,
+          path: ['stops', index, key],
+        });
+      }
+    }
     const previous = plan.stops[index - 1];
     if (previous && Date.parse(stop.arrival) < Date.parse(previous.departure)) {
       ctx.addIssue({
@@ -120,5 +156,37 @@ export const StopMessage = message({
     .strictObject({ lat: Latitude, lon: Longitude, since: UtcTime })
     .nullable()
     .meta({ description: 'Where and since when the bus dwells off plan (state off_plan only).' }),
+}).superRefine((stop, ctx) => {
+  const rule = (holds: boolean, path: string, message: string) => {
+    if (!holds) ctx.addIssue({ code: 'custom', message, path: [path] });
+  };
+  rule(
+    (stop.state === 'off_plan') === (stop.offPlan !== null),
+    'offPlan',
+    'set when state is off_plan, and only then',
+  );
+  if (stop.state === 'no_plan') {
+    rule(
+      stop.planId === null && stop.current === null && stop.next === null,
+      'planId',
+      'no plan, current or next stop when state is no_plan',
+    );
+  } else {
+    rule(stop.planId !== null, 'planId', 'the plan id when there is a plan');
+  }
+  if (stop.state === 'arrived') {
+    rule(
+      stop.current?.actualArrival != null && stop.current.actualDeparture === null,
+      'current',
+      'the stop arrived at, with its actual arrival and no departure yet',
+    );
+  }
+  if (stop.state === 'departed') {
+    rule(
+      stop.current?.actualDeparture != null,
+      'current',
+      'the stop just left, with its actual departure',
+    );
+  }
 });
 export type StopMessage = z.infer<typeof StopMessage>;

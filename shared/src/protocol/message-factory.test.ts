@@ -11,13 +11,15 @@ function fixedClock(): () => Date {
 }
 
 describe('MessageFactory', () => {
+  const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...visit } = EXAMPLES.visit;
+
   it('stamps the envelope: version, bus, source, UUID v7 id, UTC time from the clock', () => {
     const factory = new MessageFactory({
       busId: 'bfs-87-012',
       source: 'kiosk-1',
       clock: fixedClock(),
     });
-    const message = factory.create('opinion', body);
+    const message = factory.create('visit', visit);
     expect(message).toMatchObject({
       v: 1,
       busId: 'bfs-87-012',
@@ -30,10 +32,33 @@ describe('MessageFactory', () => {
     );
   });
 
+  it('stamps an opinion with a random v4 id and the time truncated to the hour', () => {
+    const clock = () => new Date('2026-11-23T10:42:17.345Z');
+    const factory = new MessageFactory({ busId: 'bfs-87-012', source: 'kiosk-1', clock });
+    const message = factory.create('opinion', body);
+    expect(message.ts).toBe('2026-11-23T10:00:00.000Z');
+    expect(message.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('accepts the local partners it is told the bus declares, and no other', () => {
+    const factory = new MessageFactory({
+      busId: 'bfs-87-012',
+      source: 'kiosk-1',
+      localPartners: ['local-france-renov'],
+    });
+    expect(
+      factory.create('visit', { ...visit, partners: ['local-france-renov'] }).partners,
+    ).toEqual(['local-france-renov']);
+    expect(() => factory.create('visit', { ...visit, partners: ['local-other'] })).toThrow(
+      ProtocolError,
+    );
+  });
+
   it('counts seq per stream and never repeats an id', () => {
     const factory = new MessageFactory({ busId: 'bfs-87-012', source: 'kiosk-1' });
     const opinions = [0, 1, 2].map(() => factory.create('opinion', body));
-    const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...visit } = EXAMPLES.visit;
     const firstVisit = factory.create('visit', visit);
     expect(opinions.map((m) => m.seq)).toEqual([0, 1, 2]);
     expect(firstVisit.seq).toBe(0);

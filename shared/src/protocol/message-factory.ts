@@ -1,8 +1,8 @@
 // Stamps outgoing facts with the envelope (UUID v7 id, per-stream seq, UTC time) and validates them.
-import { v7 as uuidv7 } from 'uuid';
+import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { PROTOCOL_VERSION, type Envelope } from './envelope.js';
 import { validatePayload } from './codec.js';
-import type { MessageOf } from './streams.js';
+import { STREAM_SPECS, type MessageOf } from './streams.js';
 import type { Stream } from '../topics.js';
 import { isBusId, isServiceName } from '../ids.js';
 
@@ -14,7 +14,10 @@ export interface MessageFactoryOptions {
   /** The publishing service instance, e.g. `bridge` or `kiosk-1`. */
   readonly source: string;
   readonly clock?: () => Date;
+  /** Id generator for ordinary streams (default UUID v7); anonymous streams always use v4. */
   readonly newId?: () => string;
+  /** Local partner codes the bus declares (kiosk.localPartners). */
+  readonly localPartners?: readonly string[];
   /**
    * Last seq used per stream, e.g. restored from the outbox after a restart, so that seq keeps
    * increasing across restarts of this publisher.
@@ -29,6 +32,7 @@ export class MessageFactory {
   readonly #clock: () => Date;
   readonly #newId: () => string;
   readonly #lastSeq: Map<Stream, number>;
+  readonly #localPartners: ReadonlySet<string>;
 
   constructor(options: MessageFactoryOptions) {
     if (!isBusId(options.busId))
@@ -40,20 +44,31 @@ export class MessageFactory {
     this.#clock = options.clock ?? (() => new Date());
     this.#newId = options.newId ?? uuidv7;
     this.#lastSeq = new Map(Object.entries(options.lastSeq ?? {}) as [Stream, number][]);
+    this.#localPartners = new Set(options.localPartners ?? []);
   }
 
-  /** Stamps and validates one message. The seq is only consumed when the message is valid. */
+  /**
+   * Stamps and validates one message. The seq is only consumed when the message is valid. On an
+   * anonymous stream (opinion) the id is a random v4 and the time is truncated to the hour.
+   */
   create<S extends Stream>(stream: S, body: BodyOf<S>): MessageOf<S> {
     const seq = (this.#lastSeq.get(stream) ?? -1) + 1;
-    const message = validatePayload(stream, {
-      ...body,
-      v: PROTOCOL_VERSION,
-      busId: this.#busId,
-      id: this.#newId(),
-      seq,
-      ts: this.#clock().toISOString(),
-      source: this.#source,
-    });
+    const { anonymous } = STREAM_SPECS[stream];
+    const now = this.#clock();
+    if (anonymous) now.setUTCMinutes(0, 0, 0);
+    const message = validatePayload(
+      stream,
+      {
+        ...body,
+        v: PROTOCOL_VERSION,
+        busId: this.#busId,
+        id: anonymous ? uuidv4() : this.#newId(),
+        seq,
+        ts: now.toISOString(),
+        source: this.#source,
+      },
+      { localPartners: this.#localPartners },
+    );
     this.#lastSeq.set(stream, seq);
     return message;
   }

@@ -38,4 +38,10 @@ export const Seconds = z
 export const Metres = z.number().min(0).max(40_000_000);
 
 /** A short human-readable name set by staff (stop, commune); never visitor input. */
-export const PlaceName = z.string().trim().min(1).max(120);
+export const PlaceName = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u, {
+    error: 'a name without control characters or line breaks',
+  });

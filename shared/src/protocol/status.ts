@@ -4,6 +4,9 @@ import { Code, ServiceName } from '../ids.js';
 import { message } from './envelope.js';
 import { UtcTime } from './primitives.js';
 
+/** How often a running service republishes its status, seconds. */
+export const STATUS_INTERVAL_S = 30;
+
 /** `status/{service}` (retained). */
 export const StatusMessage = message({
   service: ServiceName.meta({ description: 'Same as the last topic level.' }),

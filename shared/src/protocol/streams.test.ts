@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { STREAMS, type Stream } from '../topics.js';
 import { STREAM_SPECS } from './streams.js';
+import { ProtocolError, validatePayload } from './codec.js';
 import { EXAMPLES } from './examples.js';
 import { streamJsonSchema } from '../../scripts/json-schemas.js';
 
@@ -40,7 +41,8 @@ describe.each(STREAMS)('stream %s', (stream) => {
 
   it.each(Object.keys(EXAMPLES[stream]))('rejects a wrong type in field %s', (key) => {
     const value = clone(stream);
-    value[key] = { wrong: true };
+    // An object where a scalar is expected, a string where an object or a list is.
+    value[key] = typeof value[key] === 'object' && value[key] !== null ? 'wrong' : { wrong: true };
     expectVerdict(stream, value, false);
   });
 
@@ -86,11 +88,39 @@ describe('out-of-range values', () => {
 });
 
 describe('visit and opinion', () => {
-  it('reject unknown partner codes, and accept local partner codes', () => {
+  it('reject unknown partner codes, and take local ones in the local-… form', () => {
     expectVerdict('visit', { ...clone('visit'), partners: ['pole_emploi'] }, false);
     expectVerdict('visit', { ...clone('visit'), partners: ['CAF'] }, false);
     expectVerdict('opinion', { ...clone('opinion'), partner: 'ants' }, false);
     expectVerdict('visit', { ...clone('visit'), partners: ['caf', 'local-france-renov'] }, true);
+  });
+
+  it('refuse a local partner code the bus does not declare, so no text hides in a code', () => {
+    const declared = new Set(['local-france-renov']);
+    const visit = { ...clone('visit'), partners: ['caf', 'local-jean-dupont-0612345678'] };
+    const opinion = { ...clone('opinion'), partner: 'local-marie-martin' };
+    expect(() => validatePayload('visit', visit, { localPartners: declared })).toThrow(
+      /partners.1: a local partner declared/,
+    );
+    expect(() => validatePayload('opinion', opinion, { localPartners: declared })).toThrow(
+      /partner: a local partner declared/,
+    );
+    expect(() => validatePayload('visit', { ...visit, partners: ['local-france-renov'] })).toThrow(
+      ProtocolError,
+    );
+    expect(
+      validatePayload(
+        'visit',
+        { ...visit, partners: ['local-france-renov'] },
+        { localPartners: declared },
+      ).partners,
+    ).toEqual(['local-france-renov']);
+  });
+
+  it('stamp opinions so they cannot be paired with a visit: random v4 id, time on the hour', () => {
+    expectVerdict('opinion', { ...clone('opinion'), ts: '2026-11-23T10:05:00.000Z' }, false);
+    expectVerdict('opinion', { ...clone('opinion'), id: EXAMPLES.visit.id }, false);
+    expectVerdict('opinion', { ...clone('opinion'), ts: '2026-11-23T10:00:00Z' }, true);
   });
 
   it('reject an empty or repeated partner list', () => {
@@ -117,6 +147,26 @@ describe('visit and opinion', () => {
   });
 });
 
+describe('message ids', () => {
+  it.each([
+    ['upper case', '019AB2C4-5E10-7A3B-9C41-2F6D8E0A1B01'],
+    ['nil', '00000000-0000-0000-0000-000000000000'],
+    ['max', 'ffffffff-ffff-ffff-ffff-ffffffffffff'],
+    ['version 1', '019ab2c4-5e10-1a3b-9c41-2f6d8e0a1b01'],
+  ])('refuse a %s UUID, so string comparison deduplicates', (_name, id) => {
+    expectVerdict('visit', { ...clone('visit'), id }, false);
+  });
+});
+
+describe('names set by staff', () => {
+  it('refuse control characters and line breaks', () => {
+    const plan = clone('plan') as { stops: Json[] };
+    const [first, second] = plan.stops as [Json, Json];
+    expectVerdict('plan', { ...plan, stops: [{ ...first, name: 'Mairie\nJean' }, second] }, false);
+    expectVerdict('plan', { ...plan, stops: [{ ...first, name: 'Mairie\u0007' }, second] }, false);
+  });
+});
+
 describe('rules beyond types (zod only: JSON Schema cannot say them)', () => {
   it('a plan stop departs after it arrives, and stops come in time order', () => {
     const plan = clone('plan') as { stops: Json[] };
@@ -130,10 +180,68 @@ describe('rules beyond types (zod only: JSON Schema cannot say them)', () => {
     ).toBe(false);
   });
 
+  it("a plan's times fall on its date, with the offset of its time zone", () => {
+    const plan = clone('plan') as { stops: Json[] };
+    const [first, second] = plan.stops as [Json, Json];
+    const moved = {
+      ...first,
+      arrival: '2026-11-24T09:30:00+01:00',
+      departure: '2026-11-24T12:00:00+01:00',
+    };
+    expect(
+      zodAccepts('plan', {
+        ...plan,
+        stops: [
+          moved,
+          {
+            ...second,
+            arrival: '2026-11-24T13:45:00+01:00',
+            departure: '2026-11-24T16:30:00+01:00',
+          },
+        ],
+      }),
+    ).toBe(false);
+    const summerOffset = { ...first, arrival: '2026-11-23T10:30:00+02:00' };
+    expect(zodAccepts('plan', { ...plan, stops: [summerOffset, second] })).toBe(false);
+  });
+
+  it('a stop state agrees with itself', () => {
+    const stop = clone('stop');
+    expect(zodAccepts('stop', { ...stop, current: null })).toBe(false);
+    expect(zodAccepts('stop', { ...stop, state: 'off_plan' })).toBe(false);
+    expect(
+      zodAccepts('stop', {
+        ...stop,
+        offPlan: { lat: 45.9, lon: 1.4, since: '2026-11-23T09:00:00Z' },
+      }),
+    ).toBe(false);
+    expect(zodAccepts('stop', { ...stop, state: 'no_plan' })).toBe(false);
+    expect(zodAccepts('stop', { ...stop, state: 'departed' })).toBe(false);
+    expect(
+      zodAccepts('stop', {
+        ...stop,
+        state: 'no_plan',
+        planId: null,
+        current: null,
+        next: null,
+        delayS: null,
+      }),
+    ).toBe(true);
+  });
+
+  it('a queue serves only turns already issued', () => {
+    expect(zodAccepts('queue', { ...clone('queue'), serving: 8 })).toBe(false);
+    expect(zodAccepts('queue', { ...clone('queue'), serving: 7 })).toBe(true);
+  });
+
   it('a plan names a real time zone', () => {
-    expect(zodAccepts('plan', { ...clone('plan'), timeZone: 'Europe/Paris' })).toBe(true);
-    expect(zodAccepts('plan', { ...clone('plan'), timeZone: 'Indian/Reunion' })).toBe(true);
-    expect(zodAccepts('plan', { ...clone('plan'), timeZone: 'Mars/Olympus' })).toBe(false);
+    const timeZoneIssues = (timeZone: string) =>
+      (
+        STREAM_SPECS.plan.schema.safeParse({ ...clone('plan'), timeZone }).error?.issues ?? []
+      ).filter((issue) => issue.path.join('.') === 'timeZone');
+    expect(timeZoneIssues('Europe/Paris')).toEqual([]);
+    expect(timeZoneIssues('Indian/Reunion')).toEqual([]);
+    expect(timeZoneIssues('Mars/Olympus')).toHaveLength(1);
   });
 
   it('a queue recall or skip names its turn, call_next does not', () => {
@@ -150,5 +258,43 @@ describe('rules beyond types (zod only: JSON Schema cannot say them)', () => {
     expectVerdict('status', { ...clone('status'), health: { gnss: 'GPS is fine!' } }, false);
     expectVerdict('status', { ...clone('status'), metrics: { 'messages in': 3 } }, false);
     expectVerdict('status', { ...clone('status'), metrics: { messages_in: 'many' } }, false);
+  });
+});
+
+describe('hostile values', () => {
+  const values: unknown[] = [
+    null,
+    '',
+    'Mars/Olympus',
+    -1,
+    1e308,
+    Number.NaN,
+    [],
+    {},
+    [null],
+    'x'.repeat(5000),
+    true,
+    '\u0000',
+  ];
+
+  it.each(STREAMS)('never make the %s schema throw, whatever field they land in', (stream) => {
+    const example = clone(stream);
+    const paths: string[][] = Object.keys(example).map((key) => [key]);
+    for (const [key, value] of Object.entries(example)) {
+      if (value && typeof value === 'object' && !Array.isArray(value))
+        paths.push(...Object.keys(value).map((inner) => [key, inner]));
+    }
+    for (const path of paths) {
+      for (const value of values) {
+        const mutated = structuredClone(example);
+        let node: Json = mutated;
+        for (const key of path.slice(0, -1)) node = node[key] as Json;
+        node[path.at(-1) ?? ''] = value;
+        expect(
+          () => STREAM_SPECS[stream].schema.safeParse(mutated),
+          `${path.join('.')} = ${String(value)}`,
+        ).not.toThrow();
+      }
+    }
   });
 });

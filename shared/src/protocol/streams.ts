@@ -27,6 +27,9 @@ export interface StreamSpec<Schema extends z.ZodType = z.ZodType> {
   readonly qos: 0 | 1;
   readonly retain: boolean;
   readonly delivery: Delivery;
+  /** Stamped so it cannot be linked to other messages: random id, time to the hour. */
+  readonly anonymous: boolean;
+  /** Roles allowed to publish it; `status` is also published by the broker itself. */
   readonly publishers: readonly Role[];
   readonly subscribers: readonly Role[];
 }
@@ -40,6 +43,7 @@ export const STREAM_SPECS = {
     qos: 0,
     retain: false,
     delivery: 'telemetry',
+    anonymous: false,
     publishers: ['bridge'],
     subscribers: ['driver', 'monitor'],
   },
@@ -51,6 +55,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: false,
     delivery: 'event',
+    anonymous: false,
     publishers: ['bridge'],
     subscribers: ['driver', 'monitor'],
   },
@@ -61,6 +66,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: true,
     delivery: 'telemetry',
+    anonymous: false,
     publishers: ['bridge'],
     subscribers: ['kiosk', 'driver', 'monitor'],
   },
@@ -72,6 +78,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: true,
     delivery: 'event',
+    anonymous: false,
     publishers: ['bridge'],
     subscribers: ['kiosk', 'driver', 'monitor'],
   },
@@ -83,6 +90,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: false,
     delivery: 'event',
+    anonymous: false,
     publishers: ['kiosk'],
     subscribers: ['bridge', 'driver', 'monitor'],
   },
@@ -94,6 +102,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: false,
     delivery: 'event',
+    anonymous: true,
     publishers: ['kiosk'],
     subscribers: ['bridge', 'driver', 'monitor'],
   },
@@ -104,6 +113,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: true,
     delivery: 'telemetry',
+    anonymous: false,
     publishers: ['bridge'],
     subscribers: ['kiosk', 'driver', 'monitor'],
   },
@@ -115,6 +125,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: true,
     delivery: 'downlink',
+    anonymous: false,
     publishers: ['central', 'bridge'],
     subscribers: ['bridge', 'kiosk', 'driver', 'monitor'],
   },
@@ -122,10 +133,11 @@ export const STREAM_SPECS = {
     schema: StatusMessage,
     title: 'Service status',
     description:
-      'Health of one service (`status/{service}`): on start, on every change and every 30 s; the MQTT last will publishes state offline.',
+      'Health of one service (`status/{service}`): on start, on every change and every 30 s; the MQTT last will publishes state offline. The on-board broker publishes its own, as service `broker`.',
     qos: 1,
     retain: true,
     delivery: 'telemetry',
+    anonymous: false,
     publishers: ['bridge', 'kiosk', 'driver'],
     subscribers: ['driver', 'monitor'],
   },
@@ -136,6 +148,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: false,
     delivery: 'event',
+    anonymous: false,
     publishers: ['driver'],
     subscribers: ['bridge', 'monitor'],
   },
@@ -146,6 +159,7 @@ export const STREAM_SPECS = {
     qos: 1,
     retain: false,
     delivery: 'event',
+    anonymous: false,
     publishers: ['driver'],
     subscribers: ['bridge', 'monitor'],
   },

@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { StopId } from '../ids.js';
 import { Language } from '../catalogue/languages.js';
-import { PartnerCode } from '../catalogue/partners.js';
-import { ReasonCode } from '../catalogue/reasons.js';
-import { message } from './envelope.js';
+import { LOCAL_PARTNERS_MAX, NATIONAL_PARTNERS, PartnerCode } from '../catalogue/partners.js';
+import { OPINION_REASONS, ReasonCode } from '../catalogue/reasons.js';
+import { anonymousEnvelopeShape, message } from './envelope.js';
 import { Count, ServiceDate } from './primitives.js';
 
 const TurnNumber = z
@@ -28,7 +28,7 @@ export const VisitMessage = message({
   stopId: StopId.nullable().meta({
     description: 'Planned stop of the check-in, null if off plan.',
   }),
-  partners: uniqueList(PartnerCode, 12, 1).meta({
+  partners: uniqueList(PartnerCode, NATIONAL_PARTNERS.length + LOCAL_PARTNERS_MAX, 1).meta({
     description: 'What the visitor came for, one or more.',
   }),
   firstVisit: z
@@ -42,13 +42,14 @@ export type VisitMessage = z.infer<typeof VisitMessage>;
 
 /** `opinion`: one anonymous satisfaction answer; nothing links it to a visit. */
 export const OpinionMessage = message({
+  ...anonymousEnvelopeShape,
   stopId: StopId.nullable(),
   rating: z
     .int()
     .min(1)
     .max(4)
     .meta({ description: '1 = very unhappy ... 4 = very happy (no neutral middle).' }),
-  reasons: uniqueList(ReasonCode, 9, 0)
+  reasons: uniqueList(ReasonCode, OPINION_REASONS.length, 0)
     .optional()
     .meta({ description: 'Predefined reasons ticked, if any.' }),
   partner: PartnerCode.optional().meta({
@@ -81,6 +82,9 @@ export const QueueMessage = message({
   waitReason: z.enum(WAIT_REASONS).nullable().meta({
     description: 'Why the wait is longer than usual, shown to visitors; null when it is not.',
   }),
+}).refine((queue) => queue.serving === null || queue.serving <= queue.issued, {
+  error: 'a turn already issued',
+  path: ['serving'],
 });
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
