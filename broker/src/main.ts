@@ -1,0 +1,169 @@
+// fsbus-broker: wires store, hooks, listeners and status report from the config; the only place that knows them all.
+import path from 'node:path';
+import { Aedes } from 'aedes';
+import { MessageFactory, isServiceName, statusTopic, type Config } from '@fsbus/shared';
+import type { Logger, Running } from '@fsbus/shared/node';
+import { AclPolicy } from './acl/policy.js';
+import { Authenticator } from './auth/authenticator.js';
+import { installHooks } from './hooks.js';
+import { startListeners } from './listeners/listeners.js';
+import { openBrokerStore } from './persistence/level.js';
+import { Metrics } from './status/metrics.js';
+import { StatusReporter } from './status/status-reporter.js';
+
+export interface BrokerOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly clock?: () => Date;
+}
+
+export interface RunningBroker extends Running {
+  readonly tcpPort: number;
+  readonly wsPort: number;
+  readonly tlsPort: number | null;
+  readonly metrics: Metrics;
+}
+
+/** The seq of the last status this broker published, so a restart carries on from it. */
+function lastStatusSeq(payload: Buffer | undefined): number | undefined {
+  if (!payload) return undefined;
+  try {
+    const seq = (JSON.parse(payload.toString('utf8')) as { seq?: unknown }).seq;
+    return typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the on-board broker: persistence under `dataDir/broker`, aedes with the fsbus hooks,
+ * the listeners, and the status report. Rejects, with everything it opened closed again, when
+ * a port is taken or the store cannot be opened.
+ */
+export async function startBroker({
+  config,
+  logger,
+  version,
+  clock,
+}: BrokerOptions): Promise<RunningBroker> {
+  const { broker: settings, busId } = config;
+  const store = await openBrokerStore(path.join(config.dataDir, 'broker'));
+  const metrics = new Metrics();
+  const aedes = new Aedes({
+    persistence: store.persistence,
+    drainTimeout: 30_000,
+    heartbeatInterval: 60_000,
+  });
+  installHooks(aedes, {
+    policy: new AclPolicy({ busId, rules: settings.acl }),
+    authenticator: new Authenticator(settings),
+    metrics,
+    logger: logger.child({ component: 'hooks' }),
+    maxMessageBytes: settings.maxMessageBytes,
+    rateLimit: settings.rateLimit,
+  });
+  const closeAedes = () =>
+    new Promise<void>((resolve) => {
+      aedes.close(() => {
+        resolve();
+      });
+    });
+
+  let listeners;
+  try {
+    await aedes.listen();
+    listeners = await startListeners({
+      broker: settings,
+      handle: (stream) => aedes.handle(stream),
+    });
+  } catch (error) {
+    await closeAedes();
+    await store.close();
+    throw error;
+  }
+
+  const statusSeq = lastStatusSeq(await store.retained(statusTopic(busId, 'broker')));
+  const reporter = new StatusReporter({
+    busId,
+    version,
+    factory: new MessageFactory({
+      busId,
+      source: 'broker',
+      ...(clock ? { clock } : {}),
+      ...(statusSeq === undefined ? {} : { lastSeq: { status: statusSeq } }),
+    }),
+    ...(clock ? { clock } : {}),
+    publish: (topic, payload) =>
+      new Promise<void>((resolve, reject) => {
+        aedes.publish(
+          {
+            cmd: 'publish',
+            topic,
+            payload: Buffer.from(payload),
+            qos: 1,
+            retain: true,
+            dup: false,
+          },
+          (error) => {
+            if (error) reject(error);
+            else resolve();
+          },
+        );
+      }),
+    read: () => ({
+      metrics: { ...metrics.snapshot(), clients_connected: aedes.connectedClients },
+      health: {
+        persistence: 'ok',
+        tcp: 'listening',
+        ws: 'listening',
+        tls: listeners.tlsPort === null ? 'off' : 'listening',
+      },
+      alarms: settings.allowAnonymous ? ['anonymous_allowed'] : [],
+    }),
+    onError: (error) => {
+      logger.error({ err: error }, 'status report failed');
+    },
+  });
+  await reporter.start();
+
+  if (settings.allowAnonymous) {
+    logger.warn(
+      { role: settings.anonymousRole },
+      'anonymous clients are allowed: for development only',
+    );
+  }
+  for (const user of settings.users) {
+    if ((user.role === 'kiosk' || user.role === 'driver') && !isServiceName(user.username)) {
+      logger.warn(
+        { username: user.username },
+        'user name is not a service name: it cannot publish its own status topic',
+      );
+    }
+  }
+  logger.info(
+    {
+      bind: settings.bind,
+      tcpPort: listeners.tcpPort,
+      wsPort: listeners.wsPort,
+      tlsPort: listeners.tlsPort,
+    },
+    'broker listening',
+  );
+
+  const running = listeners;
+  return {
+    tcpPort: running.tcpPort,
+    wsPort: running.wsPort,
+    tlsPort: running.tlsPort,
+    metrics,
+    async stop() {
+      await reporter.stop().catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not publish offline status');
+      });
+      await running.close();
+      await closeAedes();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// Publishes the broker's own health, retained, on status/broker: at start, every 30 s, and offline at stop.
+import {
+  STATUS_INTERVAL_S,
+  statusTopic,
+  type MessageFactory,
+  type StatusMessage,
+} from '@fsbus/shared';
+
+export interface StatusReporterOptions {
+  readonly busId: string;
+  readonly version: string;
+  readonly factory: MessageFactory;
+  /** Publishes a retained QoS 1 message on the local broker. */
+  readonly publish: (topic: string, payload: string) => Promise<void>;
+  /** Current numbers and health, read at each report. */
+  readonly read: () => Pick<StatusMessage, 'metrics' | 'health' | 'alarms'>;
+  readonly clock?: () => Date;
+  readonly intervalMs?: number;
+  readonly onError: (error: unknown) => void;
+}
+
+/** Reports until stop(), which publishes state offline. */
+export class StatusReporter {
+  readonly #options: StatusReporterOptions;
+  readonly #clock: () => Date;
+  readonly #startedAt: Date;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: StatusReporterOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#startedAt = this.#clock();
+  }
+
+  async start(): Promise<void> {
+    await this.report('online');
+    this.#timer = setInterval(
+      () => {
+        this.report('online').catch(this.#options.onError);
+      },
+      this.#options.intervalMs ?? STATUS_INTERVAL_S * 1000,
+    );
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.report('offline');
+  }
+
+  /** Publishes one status message now. */
+  async report(state: StatusMessage['state']): Promise<void> {
+    const { metrics, health, alarms } = this.#options.read();
+    const uptime = Math.round((this.#clock().getTime() - this.#startedAt.getTime()) / 1000);
+    const message = this.#options.factory.create('status', {
+      service: 'broker',
+      state,
+      version: this.#options.version,
+      startedAt: this.#startedAt.toISOString(),
+      health,
+      metrics: { ...metrics, uptime_s: uptime },
+      alarms,
+    });
+    await this.#options.publish(
+      statusTopic(this.#options.busId, 'broker'),
+      JSON.stringify(message),
+    );
+  }
+}
