@@ -1,12 +1,11 @@
 // Vitest for every workspace: unit tests beside the code, cross-package tests in test/.
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-// @fsbus/* packages resolve to their TypeScript sources (the "source" export condition).
-const conditions = ['source', 'node', 'import', 'default'];
-
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  // @fsbus/* packages resolve to their TypeScript sources (the "source" export condition).
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: {
     include: [
       '*/src/**/*.test.ts',

@@ -22,6 +22,8 @@ export interface HookOptions {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly maxMessageBytes: number;
+  /** Local partner codes the bus declares: visits and opinions may name no others. */
+  readonly localPartners: ReadonlySet<string>;
   readonly rateLimit: RateLimit;
   /** Milliseconds, for rate limiting and log throttling. */
   readonly now?: () => number;
@@ -157,12 +159,10 @@ export function installHooks(
       if (!decision.allowed) {
         drop(client, packet, 'acl', decision.reason);
       } else {
-        const verdict = checkPayload(
-          packet.topic,
-          Buffer.from(packet.payload),
-          packet.retain,
-          options.maxMessageBytes,
-        );
+        const verdict = checkPayload(packet.topic, Buffer.from(packet.payload), packet.retain, {
+          maxBytes: options.maxMessageBytes,
+          localPartners: options.localPartners,
+        });
         if (verdict.ok) metrics.add('messages_in');
         else drop(client, packet, verdict.code, verdict.detail);
       }

@@ -61,6 +61,7 @@ export async function startBroker({
     metrics,
     logger: logger.child({ component: 'hooks' }),
     maxMessageBytes: settings.maxMessageBytes,
+    localPartners: new Set(config.kiosk.localPartners.map((partner) => partner.code)),
     rateLimit: settings.rateLimit,
   });
   const closeAedes = () =>

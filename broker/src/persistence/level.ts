@@ -7,9 +7,13 @@ import aedesPersistenceLevel, { type LevelPersistence } from 'aedes-persistence-
 
 const SYNCED = new Set<PropertyKey>(['put', 'del', 'batch']);
 
+interface ChainedBatch {
+  write(options?: object): Promise<void>;
+}
+
 /**
- * The same database, with `sync: true` added to every put, del and batch: LevelDB then fsyncs
- * before the write resolves. Everything else goes to the database unchanged.
+ * The same database, with `sync: true` added to every put, del and batch (array or chained):
+ * LevelDB then fsyncs before the write resolves. Everything else goes to the database unchanged.
  */
 function withSyncedWrites(db: ClassicLevel): ClassicLevel {
   return new Proxy(db, {
@@ -18,8 +22,14 @@ function withSyncedWrites(db: ClassicLevel): ClassicLevel {
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
       if (!SYNCED.has(property)) return method.bind(target);
-      // put(key, value, options) and del(key, options) / batch(ops, options): options come last.
       return (...args: unknown[]) => {
+        if (property === 'batch' && args.length === 0) {
+          const chained = method.apply(target, []) as ChainedBatch;
+          const write = chained.write.bind(chained);
+          chained.write = (options = {}) => write({ ...options, sync: true });
+          return chained;
+        }
+        // put(key, value, options), del(key, options), batch(operations, options).
         const arity = property === 'put' ? 2 : 1;
         const options = args[arity] ?? {};
         return method.apply(target, [...args.slice(0, arity), { ...options, sync: true }]);

@@ -22,8 +22,9 @@ export function checkPayload(
   topic: string,
   payload: Buffer,
   retain: boolean,
-  maxBytes: number,
+  limits: { readonly maxBytes: number; readonly localPartners: ReadonlySet<string> },
 ): PayloadVerdict {
+  const { maxBytes, localPartners } = limits;
   if (payload.byteLength > maxBytes) {
     return {
       ok: false,
@@ -37,7 +38,7 @@ export function checkPayload(
     if (parts && STREAM_SPECS[parts.stream].retain) return OK;
   }
   try {
-    decodeMessage(topic, payload, { maxBytes });
+    decodeMessage(topic, payload, { maxBytes, localPartners });
     return OK;
   } catch (error) {
     if (error instanceof ProtocolError)

@@ -1,0 +1,94 @@
+// The built fsbus-broker command, as systemd runs it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '@fsbus/shared/node';
+import { connect, end } from './harness.js';
+
+const CLI = path.resolve(import.meta.dirname, '../bin/fsbus-broker.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-broker-cli-'));
+
+function configFile(yaml: string): string {
+  const file = path.join(dir, `${String(Math.random()).slice(2)}.yaml`);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+describe('fsbus-broker', () => {
+  it('starts from a config file, serves clients, and stops cleanly on SIGTERM', async () => {
+    const file = configFile(
+      'busId: cli-bus\ndataDir: ./data\nbroker:\n  tcpPort: 0\n  wsPort: 0\n  allowAnonymous: true\n',
+    );
+    const child = spawn(process.execPath, [CLI, '--config', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: Record<string, unknown>[] = [];
+    const listening = new Promise<number>((resolve) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        lines.push(entry);
+        if (entry.msg === 'broker listening') resolve(entry.tcpPort as number);
+      });
+    });
+    const port = await listening;
+    const client = await connect(`mqtt://127.0.0.1:${String(port)}`);
+    await end(client);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(EXIT.ok);
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['started', 'stopping', 'stopped']),
+    );
+    expect(lines[0]).toMatchObject({ service: 'broker', busId: 'cli-bus', version: '0.1.0' });
+  });
+
+  it('exits 78 with one line per problem on a bad config', async () => {
+    const file = configFile('busId: cli-bus\nbroker:\n  tcpPort: -1\n');
+    const child = spawn(process.execPath, [CLI, '--config', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(EXIT.config);
+    expect(stderr.trim()).toBe(`${file}: broker.tcpPort: expected a value >= 0, found -1`);
+  });
+
+  it('exits 69 when its port is taken', async () => {
+    const first = configFile(`busId: cli-bus\ndataDir: ./a\nbroker:\n  tcpPort: 0\n  wsPort: 0\n`);
+    const a = spawn(process.execPath, [CLI, '--config', first], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = await new Promise<number>((resolve) => {
+      createInterface({ input: a.stdout }).on('line', (line) => {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry.msg === 'broker listening') resolve(entry.tcpPort as number);
+      });
+    });
+    const second = configFile(
+      `busId: cli-bus\ndataDir: ./b\nbroker:\n  tcpPort: ${String(port)}\n  wsPort: 0\n`,
+    );
+    const b = spawn(process.execPath, [CLI, '--config', second], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [code] = (await once(b, 'exit')) as [number];
+    expect(code).toBe(EXIT.unavailable);
+    a.kill('SIGTERM');
+    await once(a, 'exit');
+  });
+
+  it('prints its help', async () => {
+    const child = spawn(process.execPath, [CLI, '--help'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toContain('Usage: fsbus-broker [--config FILE]');
+  });
+});

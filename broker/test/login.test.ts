@@ -1,0 +1,134 @@
+// Logging in: passwords, anonymous access, and MQTT 3.1.1's rules on empty client ids.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createConnection } from 'node:net';
+import mqttPacket from 'mqtt-packet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, topicFilter, topicFor } from '@fsbus/shared';
+import {
+  BUS,
+  PASSWORD,
+  connect,
+  end,
+  login,
+  startTestBroker,
+  subscribe,
+  testConfig,
+  type TestBroker,
+} from './harness.js';
+
+/** The CONNACK return code of a refused connection. */
+async function refusal(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { code?: number }).code ?? -1;
+  }
+  throw new Error('the connection was accepted');
+}
+
+describe('with accounts only', () => {
+  let test: TestBroker;
+  beforeAll(async () => {
+    test = await startTestBroker();
+  });
+  afterAll(async () => {
+    await test.stop();
+  });
+
+  it('accepts a known user with the right password', async () => {
+    const client = await login(test.url, 'kiosk-1');
+    expect(client.connected).toBe(true);
+    await end(client);
+  });
+
+  it('refuses a wrong password with 4 (bad user name or password) and logs it', async () => {
+    expect(
+      await refusal(connect(test.url, { username: 'kiosk-1', password: 'not the password' })),
+    ).toBe(4);
+    expect(
+      test.logs.some(
+        (line) => line.msg === 'connection refused' && line.reason === 'bad_credentials',
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses an unknown user with the same code', async () => {
+    expect(await refusal(connect(test.url, { username: 'mallory', password: 'whatever' }))).toBe(4);
+  });
+
+  it('refuses a client without credentials with 5 (not authorized)', async () => {
+    expect(await refusal(connect(test.url))).toBe(5);
+  });
+
+  it('counts refused logins', () => {
+    expect(test.broker.metrics.get('auth_failed')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('accepts an empty client id with clean session, giving it an id', async () => {
+    const client = await login(test.url, 'monitor', { clientId: '', clean: true });
+    expect(client.connected).toBe(true);
+    await end(client);
+  });
+
+  it('refuses an empty client id without clean session with 2 (identifier rejected) [MQTT-3.1.3-8]', async () => {
+    // Neither mqtt.js nor mqtt-packet will build such a CONNECT, so its bytes are written here.
+    const socket = createConnection(test.broker.tcpPort, '127.0.0.1');
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    const connack = new Promise<mqttPacket.IConnackPacket>((resolve) => {
+      parser.on('packet', (packet) => {
+        if (packet.cmd === 'connack') resolve(packet);
+      });
+    });
+    socket.on('data', (chunk) => parser.parse(chunk));
+    const field = (bytes: Buffer) =>
+      Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes]);
+    const body = Buffer.concat([
+      field(Buffer.from('MQTT')),
+      Buffer.from([4, 0b1100_0000, 0, 30]), // level 4; user name + password flags, clean session off; keepalive 30 s
+      field(Buffer.alloc(0)), // the empty client id
+      field(Buffer.from('monitor')),
+      field(Buffer.from(PASSWORD)),
+    ]);
+    socket.write(Buffer.concat([Buffer.from([0x10, body.length]), body]));
+    expect((await connack).returnCode).toBe(2);
+    socket.destroy();
+  });
+});
+
+describe('with anonymous access switched on', () => {
+  let test: TestBroker;
+  beforeAll(async () => {
+    const config = testConfig(mkdtempSync(path.join(tmpdir(), 'fsbus-broker-')), {
+      allowAnonymous: true,
+      anonymousRole: 'monitor',
+    });
+    test = await startTestBroker(config);
+  });
+  afterAll(async () => {
+    await test.stop();
+  });
+
+  it('warns at start and raises an alarm on its status', () => {
+    expect(
+      test.logs.some(
+        (line) =>
+          line.level === 40 && line.msg === 'anonymous clients are allowed: for development only',
+      ),
+    ).toBe(true);
+  });
+
+  it('lets an anonymous client in with the configured role: read, but not write', async () => {
+    const client = await connect(test.url);
+    expect(await subscribe(client, topicFilter('#', BUS))).toBe(1);
+    const before = test.broker.metrics.get('rejected_acl');
+    await client.publishAsync(topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit), { qos: 1 });
+    expect(test.broker.metrics.get('rejected_acl') - before).toBe(1);
+    await end(client);
+  });
+
+  it('still checks passwords of clients that give one', async () => {
+    expect(await refusal(connect(test.url, { username: 'kiosk-1', password: 'wrong' }))).toBe(4);
+  });
+});
