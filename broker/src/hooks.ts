@@ -9,7 +9,7 @@ import type {
   Subscription,
 } from 'aedes';
 import type { Logger } from '@fsbus/shared/node';
-import { tryParseTopic } from '@fsbus/shared';
+import { tryParseTopic, type SchemaCheck } from '@fsbus/shared';
 import type { AclPolicy, ClientAcl, Identity } from './acl/policy.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { TokenBucket, type RateLimit } from './validation/rate-limiter.js';
@@ -24,6 +24,8 @@ export interface HookOptions {
   readonly maxMessageBytes: number;
   /** Local partner codes the bus declares: visits and opinions may name no others. */
   readonly localPartners: ReadonlySet<string>;
+  /** How payloads are checked against their schema (compiled once at start). */
+  readonly schemaCheck: SchemaCheck;
   readonly rateLimit: RateLimit;
   /** Milliseconds, for rate limiting and log throttling. */
   readonly now?: () => number;
@@ -159,9 +161,12 @@ export function installHooks(
       if (!decision.allowed) {
         drop(client, packet, 'acl', decision.reason);
       } else {
-        const verdict = checkPayload(packet.topic, Buffer.from(packet.payload), packet.retain, {
+        const payload =
+          typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+        const verdict = checkPayload(packet.topic, payload, packet.retain, {
           maxBytes: options.maxMessageBytes,
           localPartners: options.localPartners,
+          schemaCheck: options.schemaCheck,
         });
         if (verdict.ok) metrics.add('messages_in');
         else drop(client, packet, verdict.code, verdict.detail);

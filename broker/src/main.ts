@@ -6,6 +6,7 @@ import type { Logger, Running } from '@fsbus/shared/node';
 import { AclPolicy } from './acl/policy.js';
 import { Authenticator } from './auth/authenticator.js';
 import { installHooks } from './hooks.js';
+import { compiledSchemaCheck } from './validation/compiled-schema-check.js';
 import { startListeners } from './listeners/listeners.js';
 import { openBrokerStore } from './persistence/level.js';
 import { Metrics } from './status/metrics.js';
@@ -55,6 +56,7 @@ export async function startBroker({
     drainTimeout: 30_000,
     heartbeatInterval: 60_000,
   });
+  store.watch(aedes);
   installHooks(aedes, {
     policy: new AclPolicy({ busId, rules: settings.acl }),
     authenticator: new Authenticator(settings),
@@ -62,6 +64,7 @@ export async function startBroker({
     logger: logger.child({ component: 'hooks' }),
     maxMessageBytes: settings.maxMessageBytes,
     localPartners: new Set(config.kiosk.localPartners.map((partner) => partner.code)),
+    schemaCheck: compiledSchemaCheck(),
     rateLimit: settings.rateLimit,
   });
   const closeAedes = () =>

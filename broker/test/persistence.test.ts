@@ -57,6 +57,33 @@ describe('a broker restarted on the same data dir', () => {
     await second.stop();
   });
 
+  it('discards what was queued for a session that comes back with clean session [MQTT-3.1.2-6]', async () => {
+    const test = await startTestBroker();
+    const driver = await login(test.url, 'driver', { clientId: 'driver-display', clean: false });
+    expect(await subscribe(driver, topicFor('visit', BUS), 1)).toBe(1);
+    await end(driver);
+    const kiosk = await login(test.url, 'kiosk-1');
+    await kiosk.publishAsync(topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit), { qos: 1 });
+
+    // Queued messages are delivered while connecting, before any new subscription is served:
+    // once the retained broker status has arrived, a queued visit would have too.
+    const barrier = async (clean: boolean) => {
+      const client = await login(test.url, 'driver', { clientId: 'driver-display', clean });
+      const received = collect(client);
+      expect(await subscribe(client, statusTopic(BUS, 'broker'))).toBe(1);
+      await until(
+        () => received.some((m) => m.topic === statusTopic(BUS, 'broker')),
+        'the broker status',
+      );
+      await end(client);
+      return received.filter((m) => m.topic === topicFor('visit', BUS));
+    };
+    expect(await barrier(true)).toEqual([]);
+    expect(await barrier(false)).toEqual([]);
+    await end(kiosk);
+    await test.stop();
+  });
+
   it('lets the publisher of a retained state clear it with an empty payload', async () => {
     const test = await startTestBroker();
     const bridge = await login(test.url, 'bridge');

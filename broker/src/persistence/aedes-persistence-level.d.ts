@@ -8,6 +8,7 @@ declare module 'aedes-persistence-level' {
   }
 
   export interface LevelPersistence {
+    outgoingClearMessageId(client: { readonly clean: boolean }, packet: unknown): Promise<unknown>;
     readonly asyncPersistence: {
       createRetainedStream(pattern: string): Readable & AsyncIterable<StoredPacket>;
     };

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES, topicFor } from '@fsbus/shared';
 import { checkPayload } from './payload-check.js';
+import { compiledSchemaCheck } from './compiled-schema-check.js';
 
-const limits = { maxBytes: 4096, localPartners: new Set(['local-france-renov']) };
+const limits = {
+  maxBytes: 4096,
+  localPartners: new Set(['local-france-renov']),
+  schemaCheck: compiledSchemaCheck(),
+};
 const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 describe('checkPayload', () => {

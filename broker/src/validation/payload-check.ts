@@ -5,6 +5,7 @@ import {
   STREAM_SPECS,
   tryParseTopic,
   type ProtocolErrorCode,
+  type SchemaCheck,
 } from '@fsbus/shared';
 
 export type PayloadVerdict =
@@ -22,9 +23,13 @@ export function checkPayload(
   topic: string,
   payload: Buffer,
   retain: boolean,
-  limits: { readonly maxBytes: number; readonly localPartners: ReadonlySet<string> },
+  limits: {
+    readonly maxBytes: number;
+    readonly localPartners: ReadonlySet<string>;
+    readonly schemaCheck: SchemaCheck;
+  },
 ): PayloadVerdict {
-  const { maxBytes, localPartners } = limits;
+  const { maxBytes, localPartners, schemaCheck } = limits;
   if (payload.byteLength > maxBytes) {
     return {
       ok: false,
@@ -38,7 +43,7 @@ export function checkPayload(
     if (parts && STREAM_SPECS[parts.stream].retain) return OK;
   }
   try {
-    decodeMessage(topic, payload, { maxBytes, localPartners });
+    decodeMessage(topic, payload, { maxBytes, localPartners, schemaCheck });
     return OK;
   } catch (error) {
     if (error instanceof ProtocolError)

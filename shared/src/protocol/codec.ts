@@ -49,7 +49,22 @@ export interface DecodeOptions {
    * set is refused, so a code cannot smuggle text in. Default: none declared.
    */
   readonly localPartners?: ReadonlySet<string>;
+  /**
+   * How the parsed payload is checked against its stream's schema. Default: the zod schema. The
+   * broker passes a check compiled from the same schemas (see broker/src/validation/) that
+   * must give the same verdicts.
+   */
+  readonly schemaCheck?: SchemaCheck;
 }
+
+/** Checks a parsed payload against a stream's schema: the problems found, none when valid. */
+export type SchemaCheck = (stream: Stream, data: unknown) => readonly PayloadProblem[];
+
+/** The reference SchemaCheck: the stream's zod schema. */
+export const zodSchemaCheck: SchemaCheck = (stream, data) => {
+  const result = STREAM_SPECS[stream].schema.safeParse(data);
+  return result.success ? [] : problemsOf(result.error);
+};
 
 const NO_LOCAL_PARTNERS: ReadonlySet<string> = new Set();
 
@@ -142,10 +157,15 @@ export function decodeMessage(
       `payload is not UTF-8 JSON (${(error as Error).message})`,
     );
   }
-  const message = validatePayload(parts.stream, data, {
-    topic,
-    ...(options.localPartners ? { localPartners: options.localPartners } : {}),
-  });
+  const problems = (options.schemaCheck ?? zodSchemaCheck)(parts.stream, data);
+  if (problems.length > 0) throw schemaError(topic, [...problems]);
+  const undeclared = undeclaredPartners(
+    parts.stream,
+    data,
+    options.localPartners ?? NO_LOCAL_PARTNERS,
+  );
+  if (undeclared.length > 0) throw schemaError(topic, undeclared);
+  const message = data as MessageOf<Stream>;
   if (message.busId !== parts.busId) {
     throw new ProtocolError(
       'bus_mismatch',

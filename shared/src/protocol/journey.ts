@@ -90,6 +90,8 @@ export const PlanMessage = message({
     // An unknown zone is reported on timeZone; dates cannot be checked against it.
     const zone = isTimeZone(plan.timeZone) ? plan.timeZone : undefined;
     for (const key of zone ? (['arrival', 'departure'] as const) : []) {
+      // A malformed time is reported by its own check; this rule runs all the same.
+      if (Number.isNaN(Date.parse(stop[key]))) continue;
       const local = localDateAndOffset(stop[key], zone ?? 'UTC');
       if (local.date !== plan.date) {
         ctx.addIssue({

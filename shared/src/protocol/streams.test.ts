@@ -279,11 +279,14 @@ describe('hostile values', () => {
 
   it.each(STREAMS)('never make the %s schema throw, whatever field they land in', (stream) => {
     const example = clone(stream);
-    const paths: string[][] = Object.keys(example).map((key) => [key]);
-    for (const [key, value] of Object.entries(example)) {
-      if (value && typeof value === 'object' && !Array.isArray(value))
-        paths.push(...Object.keys(value).map((inner) => [key, inner]));
-    }
+    const paths: string[][] = [];
+    const walk = (node: Json, prefix: string[]) => {
+      for (const [key, value] of Object.entries(node)) {
+        paths.push([...prefix, key]);
+        if (value && typeof value === 'object') walk(value as Json, [...prefix, key]);
+      }
+    };
+    walk(example, []);
     for (const path of paths) {
       for (const value of values) {
         const mutated = structuredClone(example);

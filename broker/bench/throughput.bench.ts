@@ -1,0 +1,213 @@
+// Publish -> subscribe throughput through fsbus-broker (login, ACL, rate limit and schema checks
+// on) against bare aedes (no hooks) and, when installed, Debian's mosquitto, in the same run.
+// Each broker runs in a child process of its own, so its RSS can be read, idle and under load.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { EXAMPLES, topicFor } from '@fsbus/shared';
+import { connectRaw } from './raw-client.js';
+import { hashPassword } from '@fsbus/shared/node';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const MESSAGES = { 0: 40_000, 1: 40_000 } as const;
+const ROUNDS = 5;
+const PASSWORD = 'bench password, not secret';
+
+interface Credentials {
+  readonly username?: string;
+  readonly password?: string;
+}
+
+interface Broker {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly port: number;
+  readonly publisher: Credentials;
+  readonly subscriber: Credentials;
+}
+
+/** Starts a child and resolves with the port it reports (JSON line with `port` or `tcpPort`). */
+async function spawnBroker(
+  name: string,
+  command: string,
+  args: string[],
+  options: Omit<Broker, 'name' | 'process' | 'port'>,
+): Promise<Broker> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`${name} exited with ${String(code)}`));
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { port?: number; tcpPort?: number };
+        const found = entry.port ?? entry.tcpPort;
+        if (typeof found === 'number' && found > 0) resolve(found);
+      } catch {
+        // not a JSON line
+      }
+    });
+  });
+  return { name, process: child, port, ...options };
+}
+
+function freePort(): number {
+  // mosquitto cannot report a system-chosen port, so one is picked from a range unlikely to be used.
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+async function startMosquitto(): Promise<Broker | undefined> {
+  const binary = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((candidate) =>
+    existsSync(candidate),
+  );
+  if (!binary) return undefined;
+  const port = freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-bench-mosquitto-'));
+  const conf = path.join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    `listener ${String(port)} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\n`,
+  );
+  const child = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      const probe = await connectRaw(port, 'probe', {});
+      probe.close();
+      return { name: 'mosquitto', process: child, port, publisher: {}, subscriber: {} };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  child.kill();
+  return undefined;
+}
+
+function rssMiB(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Messages per second from first publish to last delivery, and the broker's peak RSS meanwhile. */
+async function measure(broker: Broker, qos: 0 | 1): Promise<{ rate: number; peakMiB: number }> {
+  const count = MESSAGES[qos];
+  const subscriber = await connectRaw(broker.port, 'bench-sub', broker.subscriber);
+  const publisher = await connectRaw(broker.port, 'bench-pub', broker.publisher);
+  const topic = topicFor('gnss', EXAMPLES.gnss.busId);
+  await subscriber.subscribe(topic, qos);
+  const payload = Buffer.from(JSON.stringify(EXAMPLES.gnss));
+  let received = 0;
+  let peakMiB = rssMiB(broker.process.pid);
+  const sampler = setInterval(() => {
+    peakMiB = Math.max(peakMiB, rssMiB(broker.process.pid));
+  }, 50);
+  const done = new Promise<void>((resolve) => {
+    subscriber.onPublish = () => {
+      received += 1;
+      if (received === count) resolve();
+    };
+  });
+  const start = process.hrtime.bigint();
+  await publisher.publishMany(topic, payload, qos, count);
+  await done;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  clearInterval(sampler);
+  peakMiB = Math.max(peakMiB, rssMiB(broker.process.pid));
+  publisher.close();
+  subscriber.close();
+  return { rate: count / seconds, peakMiB };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+// fsbus-broker runs from its build, as in service.
+execFileSync(
+  process.execPath,
+  [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-bench-broker-'));
+const hash = await hashPassword(PASSWORD);
+const config = path.join(dir, 'bus.yaml');
+writeFileSync(
+  config,
+  [
+    `busId: ${EXAMPLES.gnss.busId}`,
+    'dataDir: ./data',
+    'log: { level: info }',
+    'broker:',
+    '  tcpPort: 0',
+    '  wsPort: 0',
+    // The rate limit is set out of this benchmark's way; its bucket is still checked per message.
+    '  rateLimit: { messagesPerSecond: 1000000, burst: 1000000 }',
+    '  users:',
+    `    - { username: bridge, role: bridge, passwordHash: "${hash}" }`,
+    `    - { username: monitor, role: monitor, passwordHash: "${hash}" }`,
+  ].join('\n'),
+);
+
+const brokers: Broker[] = [
+  await spawnBroker(
+    'fsbus-broker',
+    process.execPath,
+    [path.join(ROOT, 'broker/bin/fsbus-broker.js'), '--config', config],
+    {
+      publisher: { username: 'bridge', password: PASSWORD },
+      subscriber: { username: 'monitor', password: PASSWORD },
+    },
+  ),
+  await spawnBroker(
+    'bare aedes',
+    process.execPath,
+    [path.join(import.meta.dirname, 'bare-aedes.mjs')],
+    { publisher: {}, subscriber: {} },
+  ),
+];
+const mosquitto = await startMosquitto();
+if (mosquitto) brokers.push(mosquitto);
+else
+  console.log('mosquitto not installed (Debian package mosquitto): compared with bare aedes only');
+
+const idle = new Map(brokers.map((b) => [b.name, rssMiB(b.process.pid)]));
+const results = new Map(
+  brokers.map((b) => [b.name, { 0: [] as number[], 1: [] as number[], peak: 0 }]),
+);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const qos of [0, 1] as const) {
+    for (const broker of brokers) {
+      const { rate, peakMiB } = await measure(broker, qos);
+      const entry = results.get(broker.name);
+      if (entry) {
+        entry[qos].push(rate);
+        entry.peak = Math.max(entry.peak, peakMiB);
+      }
+    }
+  }
+}
+for (const broker of brokers) broker.process.kill('SIGTERM');
+
+const bare = results.get('bare aedes');
+const rows = brokers.map((broker) => {
+  const entry = results.get(broker.name);
+  const q0 = median(entry?.[0] ?? []);
+  const q1 = median(entry?.[1] ?? []);
+  return {
+    broker: broker.name,
+    'QoS 0 msg/s': Math.round(q0),
+    'QoS 0 vs bare aedes': (q0 / median(bare?.[0] ?? [])).toFixed(2),
+    'QoS 1 msg/s': Math.round(q1),
+    'QoS 1 vs bare aedes': (q1 / median(bare?.[1] ?? [])).toFixed(2),
+    'RSS idle MiB': (idle.get(broker.name) ?? Number.NaN).toFixed(1),
+    'RSS peak MiB': (entry?.peak ?? Number.NaN).toFixed(1),
+  };
+});
+console.table(rows);
+console.log(
+  `1 publisher -> 1 subscriber on loopback (pipelining raw MQTT clients, so the broker is the bottleneck), ${String(MESSAGES[0])} QoS 0 / ${String(MESSAGES[1])} QoS 1 gnss messages of ${String(JSON.stringify(EXAMPLES.gnss).length)} bytes, median of ${String(ROUNDS)} interleaved rounds. Target: fsbus-broker >= 0.80 x bare aedes.`,
+);
