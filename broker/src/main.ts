@@ -1,4 +1,5 @@
 // fsbus-broker: wires store, hooks, listeners and status report from the config; the only place that knows them all.
+import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Aedes } from 'aedes';
 import { MessageFactory, isServiceName, statusTopic, type Config } from '@fsbus/shared';
@@ -49,14 +50,27 @@ export async function startBroker({
   clock,
 }: BrokerOptions): Promise<RunningBroker> {
   const { broker: settings, busId } = config;
-  const store = await openBrokerStore(path.join(config.dataDir, 'broker'));
   const metrics = new Metrics();
+  // Store failures (a full disk, a LevelDB error) come as failed writes and, from aedes, as
+  // 'error' events, which would kill the process without a listener. The broker keeps serving
+  // live traffic, and its status says the store failed.
+  let storeFailures = 0;
+  const storeFailed = (error: unknown) => {
+    storeFailures += 1;
+    metrics.add('store_errors');
+    logger.error(
+      { err: error },
+      'broker store failed: retained state or queued messages may be lost',
+    );
+  };
+  const store = await openBrokerStore(path.join(config.dataDir, 'broker'), storeFailed);
   const aedes = new Aedes({
     persistence: store.persistence,
     drainTimeout: 30_000,
     heartbeatInterval: 60_000,
   });
   store.watch(aedes);
+  (aedes as EventEmitter).on('error', storeFailed);
   installHooks(aedes, {
     policy: new AclPolicy({ busId, rules: settings.acl }),
     authenticator: new Authenticator(settings),
@@ -118,12 +132,15 @@ export async function startBroker({
     read: () => ({
       metrics: { ...metrics.snapshot(), clients_connected: aedes.connectedClients },
       health: {
-        persistence: 'ok',
+        persistence: storeFailures === 0 ? 'ok' : 'fault',
         tcp: 'listening',
         ws: 'listening',
         tls: listeners.tlsPort === null ? 'off' : 'listening',
       },
-      alarms: settings.allowAnonymous ? ['anonymous_allowed'] : [],
+      alarms: [
+        ...(settings.allowAnonymous ? ['anonymous_allowed'] : []),
+        ...(storeFailures === 0 ? [] : ['store_failed']),
+      ],
     }),
     onError: (error) => {
       logger.error({ err: error }, 'status report failed');

@@ -2,6 +2,8 @@
 // the data dir, through aedes-persistence-level. Every write is synced to disk before it is
 // acknowledged, so a visit a kiosk handed to the broker survives a power cut.
 import { mkdirSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ClassicLevel } from 'classic-level';
 import aedesPersistenceLevel, { type LevelPersistence } from 'aedes-persistence-level';
 
@@ -13,9 +15,22 @@ interface ChainedBatch {
 
 /**
  * The same database, with `sync: true` added to every put, del and batch (array or chained):
- * LevelDB then fsyncs before the write resolves. Everything else goes to the database unchanged.
+ * LevelDB then fsyncs before the write resolves. A failed write (a full disk) is reported to
+ * `onWriteError` and still rejects. Everything else goes to the database unchanged.
  */
-export function withSyncedWrites(db: ClassicLevel): ClassicLevel {
+export function withSyncedWrites(
+  db: ClassicLevel,
+  onWriteError: (error: unknown) => void = () => undefined,
+): ClassicLevel {
+  const watched = (result: unknown): unknown => {
+    if (result instanceof Promise) {
+      return result.catch((error: unknown) => {
+        onWriteError(error);
+        throw error;
+      });
+    }
+    return result;
+  };
   return new Proxy(db, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
@@ -26,16 +41,44 @@ export function withSyncedWrites(db: ClassicLevel): ClassicLevel {
         if (property === 'batch' && args.length === 0) {
           const chained = method.apply(target, []) as ChainedBatch;
           const write = chained.write.bind(chained);
-          chained.write = (options = {}) => write({ ...options, sync: true });
+          chained.write = (options = {}) =>
+            watched(write({ ...options, sync: true })) as Promise<void>;
           return chained;
         }
         // put(key, value, options), del(key, options), batch(operations, options).
         const arity = property === 'put' ? 2 : 1;
         const options = args[arity] ?? {};
-        return method.apply(target, [...args.slice(0, arity), { ...options, sync: true }]);
+        return watched(method.apply(target, [...args.slice(0, arity), { ...options, sync: true }]));
       };
     },
   });
+}
+
+const READERS = [
+  'createRetainedStream',
+  'createRetainedStreamCombi',
+  'outgoingStream',
+  'streamWill',
+  'getClientList',
+] as const;
+
+/** Keeps the set of streams reading the database, so that close() can stop them first. */
+function trackReads(persistence: LevelPersistence): Set<Readable> {
+  const open = new Set<Readable>();
+  const target = persistence as unknown as Record<
+    (typeof READERS)[number],
+    (...args: unknown[]) => Readable
+  >;
+  for (const name of READERS) {
+    const read = target[name].bind(persistence);
+    target[name] = (...args) => {
+      const stream = read(...args);
+      open.add(stream);
+      stream.once('close', () => open.delete(stream));
+      return stream;
+    };
+  }
+  return open;
 }
 
 /** What the store needs to know of the broker: when a client has finished connecting. */
@@ -59,14 +102,19 @@ export interface BrokerStore {
 }
 
 /**
- * Opens (creating if needed) the broker store in `dir`. Fails with the LevelDB error when the
+ * Opens (creating if needed) the broker store in `dir`; `onWriteError` hears of every failed
+ * write (LevelDB refuses all writes after one failed: a restart recovers once space is back). Fails with the LevelDB error when the
  * folder cannot be written or another broker holds it.
  */
-export async function openBrokerStore(dir: string): Promise<BrokerStore> {
+export async function openBrokerStore(
+  dir: string,
+  onWriteError: (error: unknown) => void = () => undefined,
+): Promise<BrokerStore> {
   mkdirSync(dir, { recursive: true });
   const db = new ClassicLevel(dir);
   await db.open();
-  const persistence = aedesPersistenceLevel(withSyncedWrites(db));
+  const persistence = aedesPersistenceLevel(withSyncedWrites(db, onWriteError));
+  const reading = trackReads(persistence);
   const connected = new WeakSet<object>();
   const clear = persistence.outgoingClearMessageId.bind(persistence);
   persistence.outgoingClearMessageId = (client, packet) =>
@@ -85,6 +133,14 @@ export async function openBrokerStore(dir: string): Promise<BrokerStore> {
       return undefined;
     },
     async close() {
+      // A scan still running (retained messages for a late subscription, a queue) would read a
+      // closed database and throw out of the process: stop every one first.
+      await Promise.all(
+        [...reading].map(async (stream) => {
+          stream.destroy();
+          await finished(stream).catch(() => undefined);
+        }),
+      );
       await persistence.destroy();
     },
   };

@@ -24,6 +24,7 @@ export const METRIC_NAMES = [
   'denied_subscribe',
   'auth_failed',
   'client_errors',
+  'store_errors',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
