@@ -94,8 +94,16 @@ function rssMiB(pid: number | undefined): number {
 /** Messages per second from first publish to last delivery, and the broker's peak RSS meanwhile. */
 async function measure(broker: Broker, qos: 0 | 1): Promise<{ rate: number; peakMiB: number }> {
   const count = MESSAGES[qos];
-  const subscriber = await connectRaw(broker.port, 'bench-sub', broker.subscriber);
-  const publisher = await connectRaw(broker.port, 'bench-pub', broker.publisher);
+  const subscriber = await connectRaw(
+    broker.port,
+    `${broker.subscriber.username ?? 'anonymous'}-bench-sub`,
+    broker.subscriber,
+  );
+  const publisher = await connectRaw(
+    broker.port,
+    `${broker.publisher.username ?? 'anonymous'}-bench-pub`,
+    broker.publisher,
+  );
   const topic = topicFor('gnss', EXAMPLES.gnss.busId);
   await subscriber.subscribe(topic, qos);
   const payload = Buffer.from(JSON.stringify(EXAMPLES.gnss));

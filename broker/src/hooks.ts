@@ -9,7 +9,7 @@ import type {
   Subscription,
 } from 'aedes';
 import type { Logger } from '@fsbus/shared/node';
-import { tryParseTopic, type SchemaCheck } from '@fsbus/shared';
+import { STREAM_SPECS, tryParseTopic, type SchemaCheck } from '@fsbus/shared';
 import type { AclPolicy, ClientAcl, Identity } from './acl/policy.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { TokenBucket, type RateLimit } from './validation/rate-limiter.js';
@@ -26,6 +26,11 @@ export interface HookOptions {
   readonly localPartners: ReadonlySet<string>;
   /** How payloads are checked against their schema (compiled once at start). */
   readonly schemaCheck: SchemaCheck;
+  /**
+   * Stores a retained message. aedes acknowledges a QoS 1 publish before it stores it; the hook
+   * stores an accepted retained message first, so an acknowledged state survives a crash.
+   */
+  readonly storeRetained: (packet: PublishPacket) => Promise<void>;
   readonly rateLimit: RateLimit;
   /** Milliseconds, for rate limiting and log throttling. */
   readonly now?: () => number;
@@ -34,16 +39,37 @@ export interface HookOptions {
 interface Session {
   readonly identity: Identity;
   readonly acl: ClientAcl;
+  /** Shared by every connection of the same user, so reconnecting buys no new burst. */
   readonly bucket: TokenBucket;
+  /** Filters granted to this connection, capped. */
+  readonly filters: Set<string>;
+}
+
+/** What preConnect saw in the CONNECT packet, for authenticate to judge. */
+interface Connect {
+  readonly emptyId: boolean;
+  readonly clean: boolean;
+  readonly will: PublishPacket | undefined;
+}
+
+/** Subscriptions one connection may hold: a screen needs a handful. */
+export const MAX_SUBSCRIPTIONS = 100;
+
+function remoteAddress(client: Client): string {
+  const conn = client.conn as { remoteAddress?: string };
+  return conn.remoteAddress ?? 'unknown';
 }
 
 /** One log line per client and reason per window; the counters still count every message. */
 const LOG_WINDOW_MS = 10_000;
 
-/** A CONNACK refusal: 2 identifier rejected, 4 bad user name or password, 5 not authorized. */
-function refusal(message: string, returnCode: 2 | 4 | 5): AuthenticateError {
+/**
+ * A CONNACK refusal: 2 identifier rejected, 3 server unavailable, 4 bad user name or password,
+ * 5 not authorized.
+ */
+function refusal(message: string, returnCode: 2 | 3 | 4 | 5): AuthenticateError {
   const error = Object.assign(new Error(message), { returnCode });
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- AuthErrorCode is an ambient const enum, which isolatedModules cannot name; 2, 4 and 5 are its values.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- AuthErrorCode is an ambient const enum, which isolatedModules cannot name; 2 to 5 are its values.
   return error;
 }
 
@@ -58,7 +84,17 @@ export function installHooks(
   const { policy, authenticator, metrics, logger } = options;
   const now = options.now ?? Date.now;
   const sessions = new WeakMap<Client, Session>();
-  const persistentWithoutId = new WeakSet<Client>();
+  const connects = new WeakMap<Client, Connect>();
+  const buckets = new Map<string, TokenBucket>();
+  const bucketOf = (key: string) => {
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      if (buckets.size > 10_000) buckets.clear();
+      bucket = new TokenBucket(options.rateLimit, now);
+      buckets.set(key, bucket);
+    }
+    return bucket;
+  };
   const lastLogged = new Map<string, number>();
   // Where a refused publish goes: a $SYS topic no client can read, so it is acknowledged
   // (a client's QoS 1 message is not retried forever) but neither delivered nor retained.
@@ -100,40 +136,111 @@ export function installHooks(
     packet.payload = Buffer.alloc(0);
   };
 
+  /** Verdict on a publish by a client with this session (null: a will of an earlier run). */
+  const judge = (
+    session: Session | undefined,
+    packet: PublishPacket,
+  ): { reason: Rejection; detail: string } | null => {
+    if (session && !session.bucket.take())
+      return { reason: 'rate', detail: 'publish rate limit exceeded' };
+    if (!session && tryParseTopic(packet.topic)?.stream !== 'status') {
+      // Wills are checked when set (authenticate); one left by an earlier run is a status.
+      return { reason: 'acl', detail: 'will of an earlier run outside status/' };
+    }
+    const decision = session ? session.acl.canWrite(packet.topic) : { allowed: true as const };
+    if (!decision.allowed) return { reason: 'acl', detail: decision.reason };
+    const payload =
+      typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const verdict = checkPayload(packet.topic, payload, packet.retain, {
+      maxBytes: options.maxMessageBytes,
+      localPartners: options.localPartners,
+      schemaCheck: options.schemaCheck,
+    });
+    return verdict.ok ? null : { reason: verdict.code, detail: verdict.detail };
+  };
+
+  const refuse = (
+    client: Client,
+    username: string | null,
+    reason: string,
+    message: string,
+    code: 2 | 3 | 4 | 5,
+    done: (error: AuthenticateError, success: false) => void,
+  ) => {
+    metrics.add('auth_failed');
+    logThrottled(`login\u0000${username ?? ''}\u0000${reason}`, () => {
+      logger.warn({ clientId: client.id, username, reason }, 'connection refused');
+    });
+    done(refusal(message, code), false);
+  };
+
   broker.preConnect = (client, packet, callback) => {
-    // aedes accepts an empty client id without clean session (its issue #1095); remember it
-    // so authenticate() refuses it as MQTT 3.1.1 requires [MQTT-3.1.3-8].
-    if (packet.clientId === '' && !packet.clean) persistentWithoutId.add(client);
+    connects.set(client, {
+      emptyId: packet.clientId === '',
+      clean: packet.clean ?? true,
+      will: packet.will
+        ? { cmd: 'publish', qos: 0, dup: false, retain: false, ...packet.will }
+        : undefined,
+    });
     callback(null, true);
   };
 
   broker.authenticate = (client, username, password, done) => {
-    if (persistentWithoutId.has(client)) {
-      metrics.add('auth_failed');
-      logger.warn(
-        { reason: 'empty_client_id' },
-        'connection refused: empty client id needs clean session',
+    const connect = connects.get(client);
+    // aedes accepts an empty client id without clean session (its issue #1095); MQTT 3.1.1
+    // requires refusing it [MQTT-3.1.3-8].
+    if (connect?.emptyId && !connect.clean) {
+      refuse(
+        client,
+        username ?? null,
+        'empty_client_id',
+        'identifier rejected: an empty client id needs clean session',
+        2,
+        done,
       );
-      done(refusal('identifier rejected: an empty client id needs clean session', 2), false);
       return;
     }
     authenticator.login(username, password).then(
       (result) => {
         if (!result.ok) {
-          metrics.add('auth_failed');
-          logger.warn(
-            { clientId: client.id, username: username ?? null, reason: result.code },
-            'connection refused',
-          );
-          done(refusal(result.code, result.returnCode), false);
+          refuse(client, username ?? null, result.code, result.code, result.returnCode, done);
           return;
         }
         const { identity } = result;
-        sessions.set(client, {
+        if (!connect?.emptyId && !authenticator.ownsClientId(identity, client.id)) {
+          refuse(
+            client,
+            identity.username,
+            'foreign_client_id',
+            'identifier rejected: a client id is the user name or starts with it and "-"',
+            2,
+            done,
+          );
+          return;
+        }
+        const bucketKey =
+          identity.username === null
+            ? `anonymous:${remoteAddress(client)}`
+            : `user:${identity.username}`;
+        const session: Session = {
           identity,
           acl: policy.for(identity),
-          bucket: new TokenBucket(options.rateLimit, now),
-        });
+          bucket: bucketOf(bucketKey),
+          filters: new Set(),
+        };
+        const willProblem = connect?.will ? judge(session, { ...connect.will }) : null;
+        if (willProblem) {
+          refuse(
+            client,
+            identity.username,
+            `will_${willProblem.reason}`,
+            `will refused: ${willProblem.detail}`,
+            5,
+            done,
+          );
+          return;
+        }
+        sessions.set(client, session);
         logger.info(
           { clientId: client.id, username: identity.username, role: identity.role },
           'client logged in',
@@ -142,45 +249,57 @@ export function installHooks(
       },
       (error: unknown) => {
         logger.error({ err: error, clientId: client.id }, 'authentication failed');
-        done(refusal('server unavailable', 5), false);
+        done(refusal('server unavailable', 3), false);
       },
     );
   };
 
   broker.authorizePublish = (client, packet, callback) => {
     const session = client ? sessions.get(client) : undefined;
-    if (client && !session) {
-      drop(client, packet, 'acl', 'no session');
-    } else if (session && !session.bucket.take()) {
-      drop(client, packet, 'rate', 'publish rate limit exceeded');
-    } else if (!session && tryParseTopic(packet.topic)?.stream !== 'status') {
-      // A will left by a client of an earlier run: only status wills are expected.
-      drop(client, packet, 'acl', 'will of an unknown client outside status/');
+    const problem =
+      client && !session
+        ? { reason: 'acl' as const, detail: 'no session' }
+        : judge(session, packet);
+    if (problem) {
+      drop(client, packet, problem.reason, problem.detail);
     } else {
-      const decision = session ? session.acl.canWrite(packet.topic) : { allowed: true as const };
-      if (!decision.allowed) {
-        drop(client, packet, 'acl', decision.reason);
-      } else {
-        const payload =
-          typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-        const verdict = checkPayload(packet.topic, payload, packet.retain, {
-          maxBytes: options.maxMessageBytes,
-          localPartners: options.localPartners,
-          schemaCheck: options.schemaCheck,
-        });
-        if (verdict.ok) metrics.add('messages_in');
-        else drop(client, packet, verdict.code, verdict.detail);
+      metrics.add('messages_in');
+      const stream = tryParseTopic(packet.topic)?.stream;
+      if (packet.retain && stream !== undefined && !STREAM_SPECS[stream].retain) {
+        // Events are never retained: a retained visit or queue command would replay forever.
+        packet.retain = false;
+        metrics.add('retain_cleared');
       }
+    }
+    if (!problem && packet.retain && packet.qos > 0) {
+      options.storeRetained(packet).then(
+        () => {
+          callback(null);
+        },
+        // The store failure is reported by the store; the message is still delivered live.
+        () => {
+          callback(null);
+        },
+      );
+      return;
     }
     callback(null);
   };
 
   broker.authorizeSubscribe = (client, subscription: Subscription, callback) => {
     const session = sessions.get(client);
-    const decision = session
-      ? session.acl.canSubscribe(subscription.topic)
-      : { allowed: false as const, reason: 'no session' };
+    const decision = !session
+      ? { allowed: false as const, reason: 'no session' }
+      : session.filters.size >= MAX_SUBSCRIPTIONS && !session.filters.has(subscription.topic)
+        ? {
+            allowed: false as const,
+            reason: `more than ${String(MAX_SUBSCRIPTIONS)} subscriptions`,
+          }
+        : !session.bucket.take()
+          ? { allowed: false as const, reason: 'rate limit exceeded' }
+          : session.acl.canSubscribe(subscription.topic);
     if (decision.allowed) {
+      session?.filters.add(subscription.topic);
       callback(null, subscription);
       return;
     }
@@ -206,6 +325,11 @@ export function installHooks(
     metrics.add('messages_out');
     return packet;
   };
+
+  broker.on('unsubscribe', (topics, client) => {
+    const filters = sessions.get(client)?.filters;
+    for (const topic of topics) filters?.delete(topic);
+  });
 
   broker.on('clientError', (client, error) => {
     metrics.add('client_errors');

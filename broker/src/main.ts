@@ -8,7 +8,7 @@ import { AclPolicy } from './acl/policy.js';
 import { Authenticator } from './auth/authenticator.js';
 import { installHooks } from './hooks.js';
 import { compiledSchemaCheck } from './validation/compiled-schema-check.js';
-import { startListeners } from './listeners/listeners.js';
+import { startListeners, type Listeners } from './listeners/listeners.js';
 import { openBrokerStore } from './persistence/level.js';
 import { Metrics } from './status/metrics.js';
 import { StatusReporter } from './status/status-reporter.js';
@@ -79,6 +79,7 @@ export async function startBroker({
     maxMessageBytes: settings.maxMessageBytes,
     localPartners: new Set(config.kiosk.localPartners.map((partner) => partner.code)),
     schemaCheck: compiledSchemaCheck(),
+    storeRetained: (packet) => store.persistence.storeRetained(packet),
     rateLimit: settings.rateLimit,
   });
   const closeAedes = () =>
@@ -88,65 +89,68 @@ export async function startBroker({
       });
     });
 
-  let listeners;
+  let listeners: Listeners | undefined;
+  let reporter: StatusReporter;
   try {
     await aedes.listen();
+    const statusSeq = lastStatusSeq(await store.retained(statusTopic(busId, 'broker')));
     listeners = await startListeners({
       broker: settings,
       handle: (stream) => aedes.handle(stream),
     });
+    const tlsHealth = listeners.tlsPort === null ? 'off' : 'listening';
+    reporter = new StatusReporter({
+      busId,
+      version,
+      factory: new MessageFactory({
+        busId,
+        source: 'broker',
+        ...(clock ? { clock } : {}),
+        ...(statusSeq === undefined ? {} : { lastSeq: { status: statusSeq } }),
+      }),
+      ...(clock ? { clock } : {}),
+      publish: (topic, payload) =>
+        new Promise<void>((resolve, reject) => {
+          aedes.publish(
+            {
+              cmd: 'publish',
+              topic,
+              payload: Buffer.from(payload),
+              qos: 1,
+              retain: true,
+              dup: false,
+            },
+            (error) => {
+              if (error) reject(error);
+              else resolve();
+            },
+          );
+        }),
+      read: () => ({
+        metrics: { ...metrics.snapshot(), clients_connected: aedes.connectedClients },
+        health: {
+          persistence: storeFailures === 0 ? 'ok' : 'fault',
+          tcp: 'listening',
+          ws: 'listening',
+          tls: tlsHealth,
+        },
+        alarms: [
+          ...(settings.allowAnonymous ? ['anonymous_allowed'] : []),
+          ...(storeFailures === 0 ? [] : ['store_failed']),
+        ],
+      }),
+      onError: (error) => {
+        logger.error({ err: error }, 'status report failed');
+      },
+    });
+    await reporter.start();
   } catch (error) {
+    // Nothing half-started: close what was opened, in reverse order.
+    await listeners?.close();
     await closeAedes();
     await store.close();
     throw error;
   }
-
-  const statusSeq = lastStatusSeq(await store.retained(statusTopic(busId, 'broker')));
-  const reporter = new StatusReporter({
-    busId,
-    version,
-    factory: new MessageFactory({
-      busId,
-      source: 'broker',
-      ...(clock ? { clock } : {}),
-      ...(statusSeq === undefined ? {} : { lastSeq: { status: statusSeq } }),
-    }),
-    ...(clock ? { clock } : {}),
-    publish: (topic, payload) =>
-      new Promise<void>((resolve, reject) => {
-        aedes.publish(
-          {
-            cmd: 'publish',
-            topic,
-            payload: Buffer.from(payload),
-            qos: 1,
-            retain: true,
-            dup: false,
-          },
-          (error) => {
-            if (error) reject(error);
-            else resolve();
-          },
-        );
-      }),
-    read: () => ({
-      metrics: { ...metrics.snapshot(), clients_connected: aedes.connectedClients },
-      health: {
-        persistence: storeFailures === 0 ? 'ok' : 'fault',
-        tcp: 'listening',
-        ws: 'listening',
-        tls: listeners.tlsPort === null ? 'off' : 'listening',
-      },
-      alarms: [
-        ...(settings.allowAnonymous ? ['anonymous_allowed'] : []),
-        ...(storeFailures === 0 ? [] : ['store_failed']),
-      ],
-    }),
-    onError: (error) => {
-      logger.error({ err: error }, 'status report failed');
-    },
-  });
-  await reporter.start();
 
   if (settings.allowAnonymous) {
     logger.warn(

@@ -1,5 +1,5 @@
 // The built fsbus-broker command, as systemd runs it.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,10 +7,28 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '@fsbus/shared/node';
-import { connect, end } from './harness.js';
+import { EXAMPLES, topicFor } from '@fsbus/shared';
+import { BUS, collect, connect, end, login, subscribe, testConfig, until } from './harness.js';
 
 const CLI = path.resolve(import.meta.dirname, '../bin/fsbus-broker.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-broker-cli-'));
+
+/** Starts the built broker and resolves with its TCP port once it listens. */
+async function startCli(file: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [CLI, '--config', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`fsbus-broker exited with ${String(code)}`));
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.msg === 'broker listening') resolve(entry.tcpPort as number);
+    });
+  });
+  return { child, port };
+}
 
 function configFile(yaml: string): string {
   const file = path.join(dir, `${String(Math.random()).slice(2)}.yaml`);
@@ -90,5 +108,59 @@ describe('fsbus-broker', () => {
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(EXIT.ok);
     expect(stdout).toContain('Usage: fsbus-broker [--config FILE]');
+  });
+});
+
+describe('fsbus-broker killed with SIGKILL', () => {
+  it('keeps the retained state and the QoS 1 messages it acknowledged for an offline session', async () => {
+    // Accounts as in the harness, written to a config file for the real process.
+    const config = testConfig(path.join(dir, 'kill9-data'));
+    const users = config.broker.users.map(
+      (u) =>
+        `    - { username: ${u.username}, role: ${u.role}, passwordHash: "${u.passwordHash}" }`,
+    );
+    const file = configFile(
+      [
+        `busId: ${BUS}`,
+        'dataDir: ./kill9-data',
+        'broker:',
+        '  tcpPort: 0',
+        '  wsPort: 0',
+        '  users:',
+        ...users,
+      ].join('\n'),
+    );
+
+    const first = await startCli(file);
+    const url = `mqtt://127.0.0.1:${String(first.port)}`;
+    const driver = await login(url, 'driver', { clientId: 'driver-display', clean: false });
+    expect(await subscribe(driver, topicFor('visit', BUS), 1)).toBe(1);
+    await end(driver);
+    const kiosk = await login(url, 'kiosk-1');
+    const bridge = await login(url, 'bridge');
+    await kiosk.publishAsync(topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit), { qos: 1 });
+    await bridge.publishAsync(topicFor('stop', BUS), JSON.stringify(EXAMPLES.stop), {
+      qos: 1,
+      retain: true,
+    });
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+    await end(kiosk, bridge);
+
+    const second = await startCli(file);
+    const again = `mqtt://127.0.0.1:${String(second.port)}`;
+    const back = await login(again, 'driver', { clientId: 'driver-display', clean: false });
+    const queued = collect(back);
+    await until(
+      () => queued.some((m) => m.topic === topicFor('visit', BUS)),
+      'the visit queued before the kill',
+    );
+    const monitor = await login(again, 'monitor');
+    const retained = collect(monitor);
+    expect(await subscribe(monitor, topicFor('stop', BUS))).toBe(1);
+    await until(() => retained.some((m) => m.retain), 'the retained stop state');
+    await end(back, monitor);
+    second.child.kill('SIGTERM');
+    await once(second.child, 'exit');
   });
 });

@@ -67,6 +67,8 @@ describe('mosquitto clients (Debian mosquitto-clients)', () => {
       '127.0.0.1',
       '-p',
       port(),
+      '-i',
+      'monitor-sub',
       '-u',
       'monitor',
       '-P',
@@ -85,25 +87,32 @@ describe('mosquitto clients (Debian mosquitto-clients)', () => {
     const stderr: string[] = [];
     sub.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     const exited = new Promise<number | null>((resolve) => sub.on('exit', resolve));
-    // mosquitto_sub has no "subscribed" signal: wait until the broker counts its session.
-    const bridge = await login(test.url, 'bridge');
-    await until(
-      () => test.logs.some((l) => l.msg === 'client logged in' && l.username === 'monitor'),
-      'mosquitto_sub logged in',
-    );
-    let sent = 0;
-    while (lines.length === 0 && sent < 50) {
-      await bridge.publishAsync(
-        topicFor('gnss', BUS),
-        JSON.stringify({ ...EXAMPLES.gnss, seq: sent }),
-        { qos: 1 },
+    try {
+      // mosquitto_sub has no "subscribed" signal: wait until the broker counts its session.
+      const bridge = await login(test.url, 'bridge');
+      await until(
+        () => test.logs.some((l) => l.msg === 'client logged in' && l.username === 'monitor'),
+        'mosquitto_sub logged in',
       );
-      sent += 1;
-      await until(() => lines.length > 0, 'a line from mosquitto_sub', 100).catch(() => undefined);
+      let sent = 0;
+      while (lines.length === 0 && sent < 50) {
+        await bridge.publishAsync(
+          topicFor('gnss', BUS),
+          JSON.stringify({ ...EXAMPLES.gnss, seq: sent }),
+          { qos: 1 },
+        );
+        sent += 1;
+        await until(() => lines.length > 0, 'a line from mosquitto_sub', 100).catch(
+          () => undefined,
+        );
+      }
+      expect(lines.length, stderr.join('')).toBeGreaterThan(0);
+      expect(await exited, stderr.join('')).toBe(0);
+      expect(JSON.parse(lines[0] ?? '')).toMatchObject({ busId: BUS, via: 'gpsd' });
+      await end(bridge);
+    } finally {
+      sub.kill(); // on failure, leave no child behind
     }
-    expect(await exited, stderr.join('')).toBe(0);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ busId: BUS, via: 'gpsd' });
-    await end(bridge);
   });
 
   it('mosquitto_pub publishes a visit as the kiosk', async () => {
@@ -115,6 +124,8 @@ describe('mosquitto clients (Debian mosquitto-clients)', () => {
       '127.0.0.1',
       '-p',
       port(),
+      '-i',
+      'kiosk-1-mosquitto',
       '-u',
       'kiosk-1',
       '-P',
@@ -139,6 +150,8 @@ describe('mosquitto clients (Debian mosquitto-clients)', () => {
       '127.0.0.1',
       '-p',
       port(),
+      '-i',
+      'kiosk-1-mosquitto',
       '-u',
       'kiosk-1',
       '-P',

@@ -64,10 +64,16 @@ export class ClientAcl {
   readonly #role: OnBoardRole;
   readonly #writeCache = new Map<string, Decision>();
   readonly #readCache = new Map<string, Decision>();
+  readonly #reserved: ReadonlySet<string>;
 
-  constructor(role: OnBoardRole, rules: readonly Rule[]) {
+  constructor(
+    role: OnBoardRole,
+    rules: readonly Rule[],
+    reserved: ReadonlySet<string> = new Set(),
+  ) {
     this.#role = role;
     this.#rules = rules;
+    this.#reserved = reserved;
   }
 
   get rules(): readonly Rule[] {
@@ -76,6 +82,8 @@ export class ClientAcl {
 
   /** May this client publish on `topic`? */
   canWrite(topic: string): Decision {
+    if (this.#reserved.has(topic))
+      return { allowed: false, reason: 'topic reserved to the broker' };
     return this.#cached(this.#writeCache, topic, () =>
       this.#decide('write', (filter) => matchesTopic(filter, topic)),
     );
@@ -160,6 +168,7 @@ export class AclPolicy {
         .replaceAll('{username}', identity.username ?? '');
       rules.push(rule(configured.access, filter, 'config'));
     }
-    return new ClientAcl(identity.role, rules);
+    // The broker's own status is written by the broker alone, whatever the rules say.
+    return new ClientAcl(identity.role, rules, new Set([statusTopic(this.#busId, 'broker')]));
   }
 }

@@ -6,7 +6,8 @@ import type { Identity } from '../acl/policy.js';
 /** Why a login was refused, with the MQTT 3.1.1 CONNACK return code it maps to. */
 export type LoginRefusal =
   | { readonly code: 'no_credentials'; readonly returnCode: 5 }
-  | { readonly code: 'bad_credentials'; readonly returnCode: 4 };
+  | { readonly code: 'bad_credentials'; readonly returnCode: 4 }
+  | { readonly code: 'busy'; readonly returnCode: 3 };
 
 export type LoginResult =
   { readonly ok: true; readonly identity: Identity } | ({ readonly ok: false } & LoginRefusal);
@@ -17,6 +18,14 @@ export interface AuthenticatorOptions {
   readonly anonymousRole: OnBoardRole;
 }
 
+/**
+ * Password checks (16 MiB of scrypt each) run two at a time; up to 16 more wait. Beyond that a
+ * login is refused as "server unavailable" (3), so a flood of bad logins cannot eat the box's
+ * memory, and a screen retrying a moment later gets in.
+ */
+const CHECKS_AT_ONCE = 2;
+const CHECKS_WAITING = 16;
+
 // Checked against when the user name is unknown, so that an unknown name costs as long as a
 // wrong password and the timing does not tell which names exist.
 const DECOY_HASH =
@@ -25,6 +34,8 @@ const DECOY_HASH =
 export class Authenticator {
   readonly #users: ReadonlyMap<string, BrokerUser>;
   readonly #options: AuthenticatorOptions;
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
 
   constructor(options: AuthenticatorOptions) {
     this.#options = options;
@@ -39,12 +50,33 @@ export class Authenticator {
       }
       return { ok: false, code: 'no_credentials', returnCode: 5 };
     }
-    const user = this.#users.get(username);
-    const matches = await verifyPassword(
-      password?.toString('utf8') ?? '',
-      user?.passwordHash ?? DECOY_HASH,
-    );
-    if (!user || !matches) return { ok: false, code: 'bad_credentials', returnCode: 4 };
-    return { ok: true, identity: { username: user.username, role: user.role } };
+    if (this.#running >= CHECKS_AT_ONCE) {
+      if (this.#waiting.length >= CHECKS_WAITING) return { ok: false, code: 'busy', returnCode: 3 };
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#running += 1;
+    try {
+      const user = this.#users.get(username);
+      const matches = await verifyPassword(
+        password?.toString('utf8') ?? '',
+        user?.passwordHash ?? DECOY_HASH,
+      );
+      if (!user || !matches) return { ok: false, code: 'bad_credentials', returnCode: 4 };
+      return { ok: true, identity: { username: user.username, role: user.role } };
+    } finally {
+      this.#running -= 1;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  /**
+   * May this identity use this client id? A user's ids are its name or start with `{name}-`, so
+   * no client can take over another user's session (or fire its will). Anonymous clients may
+   * use any id no user owns. An id the broker generated (empty id, clean session) is unique.
+   */
+  ownsClientId(identity: Identity, clientId: string): boolean {
+    const ownedBy = (name: string) => clientId === name || clientId.startsWith(`${name}-`);
+    if (identity.username !== null) return ownedBy(identity.username);
+    return ![...this.#users.keys()].some(ownedBy);
   }
 }

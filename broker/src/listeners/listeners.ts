@@ -93,6 +93,7 @@ export async function startListeners({ broker, handle }: ListenerOptions): Promi
         { cert: readFileSync(broker.tls.certFile), key: readFileSync(broker.tls.keyFile) },
         handle,
       );
+      tls.on('secureConnection', (socket: Socket) => socket.setNoDelay(true));
       tls.on('tlsClientError', () => undefined); // a failed handshake is the client's problem
       opened.push({ server: tls, sockets: tracked(tls) });
       tlsPort = await listen(tls, broker.tls.port, broker.bind);

@@ -25,6 +25,7 @@ export const METRIC_NAMES = [
   'auth_failed',
   'client_errors',
   'store_errors',
+  'retain_cleared',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
