@@ -3,6 +3,17 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** The parts of @fsbus/shared that run on Node only (exported as @fsbus/shared/node). */
+const SHARED_NODE_ONLY = [
+  'shared/src/node.ts',
+  'shared/src/version.ts',
+  'shared/src/config/load.ts',
+  'shared/src/config/password.ts',
+  'shared/src/log/**',
+  'shared/src/process/**',
+  'shared/src/cli/**',
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'docs/**'] },
   eslint.configs.recommended,
@@ -46,16 +57,7 @@ export default tseslint.config(
     // shared/ is loaded by the kiosk renderer too: no Electron in the contracts, and nothing
     // from Node outside the Node-only parts exported as @fsbus/shared/node.
     files: ['shared/src/**/*.ts'],
-    ignores: [
-      'shared/src/node.ts',
-      'shared/src/version.ts',
-      'shared/src/config/load.ts',
-      'shared/src/config/password.ts',
-      'shared/src/log/**',
-      'shared/src/process/**',
-      'shared/src/cli/**',
-      'shared/src/**/*.test.ts',
-    ],
+    ignores: [...SHARED_NODE_ONLY, 'shared/src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -72,15 +74,7 @@ export default tseslint.config(
     },
   },
   {
-    files: [
-      'shared/src/node.ts',
-      'shared/src/version.ts',
-      'shared/src/config/load.ts',
-      'shared/src/config/password.ts',
-      'shared/src/log/**',
-      'shared/src/process/**',
-      'shared/src/cli/**',
-    ],
+    files: SHARED_NODE_ONLY,
     rules: {
       'no-restricted-imports': ['error', { patterns: ['electron', 'electron/*'] }],
     },

@@ -158,3 +158,13 @@ export async function until(
 export async function end(...clients: MqttClient[]): Promise<void> {
   await Promise.all(clients.map((client) => client.endAsync(true)));
 }
+
+/** The CONNACK return code of a refused connection; fails when the connection is accepted. */
+export async function refusal(attempt: Promise<unknown>): Promise<number> {
+  try {
+    await attempt;
+  } catch (error) {
+    return (error as { code?: number }).code ?? -1;
+  }
+  throw new Error('the connection was accepted');
+}

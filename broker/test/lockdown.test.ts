@@ -16,6 +16,7 @@ import {
   subscribe,
   testConfig,
   until,
+  refusal,
   type TestBroker,
 } from './harness.js';
 
@@ -32,15 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await test.stop();
 });
-
-async function refusal(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { code?: number }).code ?? -1;
-  }
-  throw new Error('the connection was accepted');
-}
 
 /** Waits for the retained broker status at a client: every retained message has arrived by then. */
 async function barrier(

@@ -15,18 +15,9 @@ import {
   startTestBroker,
   subscribe,
   testConfig,
+  refusal,
   type TestBroker,
 } from './harness.js';
-
-/** The CONNACK return code of a refused connection. */
-async function refusal(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { code?: number }).code ?? -1;
-  }
-  throw new Error('the connection was accepted');
-}
 
 describe('with accounts only', () => {
   let test: TestBroker;

@@ -15,4 +15,5 @@ export * from './protocol/streams.js';
 export * from './protocol/codec.js';
 export * from './protocol/message-factory.js';
 export { EXAMPLES, EXAMPLE_BUS_ID } from './protocol/examples.js';
+export { exampleVariants } from './protocol/variants.js';
 export { ConfigSchema, AclRule, BrokerUser, ACL_ACCESS, type Config } from './config/schema.js';
