@@ -264,8 +264,8 @@ export function installHooks(
       drop(client, packet, problem.reason, problem.detail);
     } else {
       metrics.add('messages_in');
-      const stream = tryParseTopic(packet.topic)?.stream;
-      if (packet.retain && stream !== undefined && !STREAM_SPECS[stream].retain) {
+      const stream = packet.retain ? tryParseTopic(packet.topic)?.stream : undefined;
+      if (stream !== undefined && !STREAM_SPECS[stream].retain) {
         // Events are never retained: a retained visit or queue command would replay forever.
         packet.retain = false;
         metrics.add('retain_cleared');
