@@ -36,8 +36,8 @@ describe('compiledSchemaCheck', () => {
   );
 
   it('names the path and the reason of a problem', () => {
-    expect(check('visit', { ...EXAMPLES.visit, turn: -1 })).toEqual([
-      { path: 'turn', message: 'must be >= 1' },
+    expect(check('door', { ...EXAMPLES.door, in: -1 })).toEqual([
+      { path: 'in', message: 'must be >= 0' },
     ]);
   });
 
