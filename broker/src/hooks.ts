@@ -52,6 +52,10 @@ interface Connect {
   readonly will: PublishPacket | undefined;
 }
 
+/** Wrong passwords in a row from one address before it is paused, and for how long. */
+export const FAILURES_BEFORE_PAUSE = 10;
+export const FAILURE_PAUSE_MS = 60_000;
+
 /** Subscriptions one connection may hold: a screen needs a handful. */
 export const MAX_SUBSCRIPTIONS = 100;
 
@@ -185,8 +189,26 @@ export function installHooks(
     callback(null, true);
   };
 
+  // Wrong passwords per remote address: after FAILURES_BEFORE_PAUSE in a row, that address is
+  // refused at once (no password check) until it has kept quiet for FAILURE_PAUSE_MS.
+  const failures = new Map<string, { count: number; last: number }>();
+
   broker.authenticate = (client, username, password, done) => {
     const connect = connects.get(client);
+    const address = remoteAddress(client);
+    const failed = failures.get(address);
+    if (failed && failed.count >= FAILURES_BEFORE_PAUSE && now() - failed.last < FAILURE_PAUSE_MS) {
+      failed.last = now();
+      refuse(
+        client,
+        username ?? null,
+        'too_many_failures',
+        'not authorized: too many wrong passwords',
+        5,
+        done,
+      );
+      return;
+    }
     // aedes accepts an empty client id without clean session (its issue #1095); MQTT 3.1.1
     // requires refusing it [MQTT-3.1.3-8].
     if (connect?.emptyId && !connect.clean) {
@@ -203,9 +225,16 @@ export function installHooks(
     authenticator.login(username, password).then(
       (result) => {
         if (!result.ok) {
+          if (result.code === 'bad_credentials') {
+            const entry = failures.get(address);
+            const fresh = !entry || now() - entry.last >= FAILURE_PAUSE_MS;
+            if (failures.size > 10_000) failures.clear();
+            failures.set(address, { count: fresh ? 1 : entry.count + 1, last: now() });
+          }
           refuse(client, username ?? null, result.code, result.code, result.returnCode, done);
           return;
         }
+        failures.delete(address);
         const { identity } = result;
         if (!connect?.emptyId && !authenticator.ownsClientId(identity, client.id)) {
           refuse(

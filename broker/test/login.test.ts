@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'node:net';
+import { FAILURES_BEFORE_PAUSE } from '../src/hooks.js';
 import mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, topicFilter, topicFor } from '@fsbus/shared';
@@ -85,6 +86,20 @@ describe('with accounts only', () => {
     socket.write(Buffer.concat([Buffer.from([0x10, body.length]), body]));
     expect((await connack).returnCode).toBe(2);
     socket.destroy();
+  });
+});
+
+describe('a login flood from one address', () => {
+  it(`pauses the address after ${String(FAILURES_BEFORE_PAUSE)} wrong passwords: even the right one is refused for a while`, async () => {
+    const test = await startTestBroker();
+    for (let i = 0; i < FAILURES_BEFORE_PAUSE; i++) {
+      expect(
+        await refusal(connect(test.url, { username: 'kiosk-1', password: `guess ${String(i)}` })),
+      ).toBe(4);
+    }
+    expect(await refusal(login(test.url, 'kiosk-1'))).toBe(5);
+    expect(test.logs.some((line) => line.reason === 'too_many_failures')).toBe(true);
+    await test.stop();
   });
 });
 
