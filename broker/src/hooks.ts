@@ -77,14 +77,8 @@ function refusal(message: string, returnCode: 2 | 3 | 4 | 5): AuthenticateError 
   return error;
 }
 
-/**
- * Installs the hooks on a broker created without any. Returns a function that reads the
- * identity of a client (for tests and status).
- */
-export function installHooks(
-  broker: Aedes,
-  options: HookOptions,
-): (client: Client) => Identity | undefined {
+/** Installs the hooks on a broker created without any. */
+export function installHooks(broker: Aedes, options: HookOptions): void {
   const { policy, authenticator, metrics, logger } = options;
   const now = options.now ?? Date.now;
   const sessions = new WeakMap<Client, Session>();
@@ -366,6 +360,4 @@ export function installHooks(
       logger.warn({ clientId: client.id, err: error.message }, 'client error');
     });
   });
-
-  return (client) => sessions.get(client)?.identity;
 }
