@@ -26,7 +26,7 @@ export async function connectRaw(
     if (pendingAcks.length > 0) socket.write(Buffer.concat(pendingAcks));
     pendingAcks = [];
   };
-  const flusher = setInterval(flushAcks, 2);
+  let flusher: NodeJS.Timeout | undefined;
   const waiting = new Map<string, () => void>();
   const client: RawClient = {
     socket,
@@ -76,7 +76,14 @@ export async function connectRaw(
   });
   socket.on('data', (chunk: Buffer) => parser.parse(chunk));
   const connected = new Promise<void>((resolve) => waiting.set('connack', resolve));
-  await once(socket, 'connect');
+  try {
+    // once() rejects on 'error', e.g. a refused connection.
+    await once(socket, 'connect');
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  flusher = setInterval(flushAcks, 2);
   socket.write(
     mqttPacket.generate({
       cmd: 'connect',

@@ -105,6 +105,20 @@ function rssMiB(pid: number | undefined): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
+/** Samples a process's RSS every 50 ms until stop(), which returns the highest, MiB. */
+function peakRss(pid: number | undefined): { stop(): number } {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMiB(pid));
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, rssMiB(pid));
+    },
+  };
+}
+
 /** Messages per second from first publish to last delivery, and the broker's peak RSS meanwhile. */
 async function measure(broker: Broker, qos: 0 | 1): Promise<{ rate: number; peakMiB: number }> {
   const count = MESSAGES[qos];
@@ -122,10 +136,7 @@ async function measure(broker: Broker, qos: 0 | 1): Promise<{ rate: number; peak
   await subscriber.subscribe(topic, qos);
   const payload = Buffer.from(JSON.stringify(EXAMPLES.gnss));
   let received = 0;
-  let peakMiB = rssMiB(broker.process.pid);
-  const sampler = setInterval(() => {
-    peakMiB = Math.max(peakMiB, rssMiB(broker.process.pid));
-  }, 50);
+  const peak = peakRss(broker.process.pid);
   const done = new Promise<void>((resolve) => {
     subscriber.onPublish = () => {
       received += 1;
@@ -136,8 +147,7 @@ async function measure(broker: Broker, qos: 0 | 1): Promise<{ rate: number; peak
   await publisher.publishMany(topic, payload, qos, count);
   await done;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  clearInterval(sampler);
-  peakMiB = Math.max(peakMiB, rssMiB(broker.process.pid));
+  const peakMiB = peak.stop();
   publisher.close();
   subscriber.close();
   return { rate: count / seconds, peakMiB };
@@ -163,10 +173,7 @@ async function measureMqttJs(
   await subscriber.subscribeAsync(topic, { qos });
   const payload = Buffer.from(JSON.stringify(EXAMPLES.gnss));
   let received = 0;
-  let peakMiB = rssMiB(broker.process.pid);
-  const sampler = setInterval(() => {
-    peakMiB = Math.max(peakMiB, rssMiB(broker.process.pid));
-  }, 50);
+  const peak = peakRss(broker.process.pid);
   const done = new Promise<void>((resolve) => {
     subscriber.on('message', () => {
       received += 1;
@@ -183,9 +190,9 @@ async function measureMqttJs(
   }
   await done;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  clearInterval(sampler);
+  const peakMiB = peak.stop();
   await Promise.all([publisher.endAsync(true), subscriber.endAsync(true)]);
-  return { rate: count / seconds, peakMiB: Math.max(peakMiB, rssMiB(broker.process.pid)) };
+  return { rate: count / seconds, peakMiB };
 }
 
 function median(values: number[]): number {
@@ -285,7 +292,12 @@ for (const [mode, run] of Object.entries(MODES)) {
     }),
   );
 }
-for (const broker of brokers) broker.process.kill('SIGTERM');
+// Benchmark brokers need no clean stop; their output pipes would keep this process alive.
+for (const broker of brokers) {
+  broker.process.stdout?.destroy();
+  broker.process.stderr?.destroy();
+  broker.process.kill('SIGKILL');
+}
 console.log(
   `1 publisher -> 1 subscriber on loopback, gnss messages of ${String(JSON.stringify(EXAMPLES.gnss).length)} bytes (${String(MESSAGES[0])} per run with raw clients, ${String(MESSAGES_MQTTJS)} with mqtt.js), median of ${String(ROUNDS)} interleaved rounds. Target: fsbus-broker >= 0.80 x bare aedes.`,
 );

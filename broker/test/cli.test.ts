@@ -1,17 +1,30 @@
 // The built fsbus-broker command, as systemd runs it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '@fsbus/shared/node';
 import { EXAMPLES, topicFor } from '@fsbus/shared';
 import { BUS, collect, connect, end, login, subscribe, testConfig, until } from './harness.js';
 
 const CLI = path.resolve(import.meta.dirname, '../bin/fsbus-broker.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-broker-cli-'));
+
+// A failed test must not leave a broker behind: kill any process started on a config in `dir`.
+afterEach(() => {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let commandLine = '';
+    try {
+      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // the process ended meanwhile
+    }
+    if (commandLine.includes(dir)) process.kill(Number(pid), 'SIGKILL');
+  }
+});
 
 /** Starts the built broker and resolves with its TCP port once it listens. */
 async function startCli(file: string): Promise<{ child: ChildProcess; port: number }> {
