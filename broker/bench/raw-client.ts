@@ -26,7 +26,6 @@ export async function connectRaw(
     if (pendingAcks.length > 0) socket.write(Buffer.concat(pendingAcks));
     pendingAcks = [];
   };
-  let flusher: NodeJS.Timeout | undefined;
   const waiting = new Map<string, () => void>();
   const client: RawClient = {
     socket,
@@ -83,7 +82,7 @@ export async function connectRaw(
     socket.destroy();
     throw error;
   }
-  flusher = setInterval(flushAcks, 2);
+  const flusher = setInterval(flushAcks, 2);
   socket.write(
     mqttPacket.generate({
       cmd: 'connect',

@@ -16,7 +16,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-broker-cli-'));
 // A failed test must not leave a broker behind: kill any process started on a config in `dir`.
 afterEach(() => {
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    let commandLine = '';
+    let commandLine: string;
     try {
       commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     } catch {
