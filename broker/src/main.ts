@@ -176,17 +176,16 @@ export async function startBroker({
     'broker listening',
   );
 
-  const running = listeners;
   return {
-    tcpPort: running.tcpPort,
-    wsPort: running.wsPort,
-    tlsPort: running.tlsPort,
+    tcpPort: listeners.tcpPort,
+    wsPort: listeners.wsPort,
+    tlsPort: listeners.tlsPort,
     metrics,
     async stop() {
       await reporter.stop().catch((error: unknown) => {
         logger.warn({ err: error }, 'could not publish offline status');
       });
-      await running.close();
+      await listeners.close();
       await closeAedes();
       await store.close();
     },

@@ -60,21 +60,28 @@ afterAll(async () => {
 
 const port = () => String(test.broker.tcpPort);
 
+/** mosquitto_pub / mosquitto_sub options to log in to the test broker over MQTT 3.1.1. */
+function mosquittoLogin(clientId: string, username: string, password: string): string[] {
+  return [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    port(),
+    '-i',
+    clientId,
+    '-u',
+    username,
+    '-P',
+    password,
+    '-V',
+    'mqttv311',
+  ];
+}
+
 describe('mosquitto clients (Debian mosquitto-clients)', () => {
   it('mosquitto_sub receives what the bridge publishes', async () => {
     const sub = spawn('mosquitto_sub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      port(),
-      '-i',
-      'monitor-sub',
-      '-u',
-      'monitor',
-      '-P',
-      PASSWORD,
-      '-V',
-      'mqttv311',
+      ...mosquittoLogin('monitor-sub', 'monitor', PASSWORD),
       '-t',
       topicFor('gnss', BUS),
       '-C',
@@ -120,18 +127,7 @@ describe('mosquitto clients (Debian mosquitto-clients)', () => {
     const seen = collect(observer);
     expect(await subscribe(observer, topicFor('visit', BUS))).toBe(1);
     await run('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      port(),
-      '-i',
-      'kiosk-1-mosquitto',
-      '-u',
-      'kiosk-1',
-      '-P',
-      PASSWORD,
-      '-V',
-      'mqttv311',
+      ...mosquittoLogin('kiosk-1-mosquitto', 'kiosk-1', PASSWORD),
       '-q',
       '1',
       '-t',
@@ -146,18 +142,7 @@ describe('mosquitto clients (Debian mosquitto-clients)', () => {
 
   it('mosquitto_pub with a wrong password is refused', async () => {
     const result = await run('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      port(),
-      '-i',
-      'kiosk-1-mosquitto',
-      '-u',
-      'kiosk-1',
-      '-P',
-      'wrong',
-      '-V',
-      'mqttv311',
+      ...mosquittoLogin('kiosk-1-mosquitto', 'kiosk-1', 'wrong'),
       '-t',
       topicFor('visit', BUS),
       '-m',

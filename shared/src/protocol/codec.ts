@@ -107,23 +107,28 @@ function schemaError(topic: string, problems: PayloadProblem[]): ProtocolError {
 
 /**
  * Validates a payload object against a stream's schema and the bus's declared local partners;
- * throws ProtocolError('schema').
+ * throws ProtocolError('schema'). The payload schemas have no defaults or transforms, so the
+ * valid message is the payload itself.
  */
 export function validatePayload<S extends Stream>(
   stream: S,
   payload: unknown,
-  options: { readonly topic?: string; readonly localPartners?: ReadonlySet<string> } = {},
+  options: {
+    readonly topic?: string;
+    readonly localPartners?: ReadonlySet<string>;
+    readonly schemaCheck?: SchemaCheck;
+  } = {},
 ): MessageOf<S> {
   const topic = options.topic ?? stream;
-  const result = STREAM_SPECS[stream].schema.safeParse(payload);
-  if (!result.success) throw schemaError(topic, problemsOf(result.error));
+  const problems = (options.schemaCheck ?? zodSchemaCheck)(stream, payload);
+  if (problems.length > 0) throw schemaError(topic, [...problems]);
   const undeclared = undeclaredPartners(
     stream,
-    result.data,
+    payload,
     options.localPartners ?? NO_LOCAL_PARTNERS,
   );
   if (undeclared.length > 0) throw schemaError(topic, undeclared);
-  return result.data as MessageOf<S>;
+  return payload as MessageOf<S>;
 }
 
 /**
@@ -157,15 +162,11 @@ export function decodeMessage(
       `payload is not UTF-8 JSON (${(error as Error).message})`,
     );
   }
-  const problems = (options.schemaCheck ?? zodSchemaCheck)(parts.stream, data);
-  if (problems.length > 0) throw schemaError(topic, [...problems]);
-  const undeclared = undeclaredPartners(
-    parts.stream,
-    data,
-    options.localPartners ?? NO_LOCAL_PARTNERS,
-  );
-  if (undeclared.length > 0) throw schemaError(topic, undeclared);
-  const message = data as MessageOf<Stream>;
+  const message = validatePayload(parts.stream, data, {
+    topic,
+    ...(options.localPartners ? { localPartners: options.localPartners } : {}),
+    ...(options.schemaCheck ? { schemaCheck: options.schemaCheck } : {}),
+  });
   if (message.busId !== parts.busId) {
     throw new ProtocolError(
       'bus_mismatch',
