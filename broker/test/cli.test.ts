@@ -8,7 +8,17 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '@fsbus/shared/node';
 import { EXAMPLES, topicFor } from '@fsbus/shared';
-import { BUS, collect, connect, end, login, subscribe, testConfig, until } from './harness.js';
+import {
+  BUS,
+  collect,
+  connect,
+  end,
+  login,
+  publishQueued,
+  subscribe,
+  testConfig,
+  until,
+} from './harness.js';
 
 const CLI = path.resolve(import.meta.dirname, '../bin/fsbus-broker.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-broker-cli-'));
@@ -151,7 +161,7 @@ describe('fsbus-broker killed with SIGKILL', () => {
     await end(driver);
     const kiosk = await login(url, 'kiosk-1');
     const bridge = await login(url, 'bridge');
-    await kiosk.publishAsync(topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit), { qos: 1 });
+    await publishQueued(url, kiosk, topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit));
     await bridge.publishAsync(topicFor('stop', BUS), JSON.stringify(EXAMPLES.stop), {
       qos: 1,
       retain: true,
