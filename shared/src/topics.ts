@@ -98,8 +98,25 @@ export function isTopicFilter(filter: string): boolean {
   );
 }
 
+/**
+ * Topics already taken apart: a bus uses a few dozen, and brokers and services parse one per
+ * message. Bounded, so a client inventing topics only makes it start over.
+ */
+const parsed = new Map<string, TopicParts>();
+const PARSED_LIMIT = 1024;
+
 /** Takes a concrete topic apart; throws TopicError when it is not an fsbus topic. */
 export function parseTopic(topic: string): TopicParts {
+  let parts = parsed.get(topic);
+  if (parts === undefined) {
+    parts = Object.freeze(splitTopic(topic));
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(topic, parts);
+  }
+  return parts;
+}
+
+function splitTopic(topic: string): TopicParts {
   const parts = topic.split('/');
   if (parts.length < 4 || `${parts[0] ?? ''}/${parts[1] ?? ''}` !== TOPIC_ROOT) {
     throw new TopicError('bad_topic', `topic ${JSON.stringify(topic)} is not under ${TOPIC_ROOT}/`);

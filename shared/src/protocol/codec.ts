@@ -119,15 +119,29 @@ export function validatePayload<S extends Stream>(
     readonly schemaCheck?: SchemaCheck;
   } = {},
 ): MessageOf<S> {
-  const topic = options.topic ?? stream;
-  const problems = (options.schemaCheck ?? zodSchemaCheck)(stream, payload);
-  if (problems.length > 0) throw schemaError(topic, [...problems]);
-  const undeclared = undeclaredPartners(
+  return checked(
     stream,
     payload,
+    options.topic ?? stream,
     options.localPartners ?? NO_LOCAL_PARTNERS,
+    options.schemaCheck ?? zodSchemaCheck,
   );
-  if (undeclared.length > 0) throw schemaError(topic, undeclared);
+}
+
+/** validatePayload without an options object: decodeMessage runs once per message. */
+function checked<S extends Stream>(
+  stream: S,
+  payload: unknown,
+  topic: string,
+  localPartners: ReadonlySet<string>,
+  schemaCheck: SchemaCheck,
+): MessageOf<S> {
+  const problems = schemaCheck(stream, payload);
+  if (problems.length > 0) throw schemaError(topic, [...problems]);
+  if (stream === 'visit' || stream === 'opinion') {
+    const undeclared = undeclaredPartners(stream, payload, localPartners);
+    if (undeclared.length > 0) throw schemaError(topic, undeclared);
+  }
   return payload as MessageOf<S>;
 }
 
@@ -162,11 +176,13 @@ export function decodeMessage(
       `payload is not UTF-8 JSON (${(error as Error).message})`,
     );
   }
-  const message = validatePayload(parts.stream, data, {
+  const message = checked(
+    parts.stream,
+    data,
     topic,
-    ...(options.localPartners ? { localPartners: options.localPartners } : {}),
-    ...(options.schemaCheck ? { schemaCheck: options.schemaCheck } : {}),
-  });
+    options.localPartners ?? NO_LOCAL_PARTNERS,
+    options.schemaCheck ?? zodSchemaCheck,
+  );
   if (message.busId !== parts.busId) {
     throw new ProtocolError(
       'bus_mismatch',
