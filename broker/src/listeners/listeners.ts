@@ -58,7 +58,7 @@ function tracked(server: TcpServer | HttpServer): Set<Socket> {
 /**
  * Gathers what aedes writes to one socket during one turn of the event loop into one system
  * call. aedes writes every packet on a tick of its own, so a burst to a subscriber costs one
- * writev per message; on the bus's small ARM box that is the largest part of a delivery. The
+ * writev per message, the largest part of a delivery in the broker benchmark. The
  * writes go out at the end of the turn (setImmediate), so nothing waits for more traffic.
  */
 export function coalesceWrites(socket: Socket): Socket {
