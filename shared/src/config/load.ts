@@ -168,6 +168,8 @@ function resolvePaths(config: Config, base: string): Config {
       serial: { ...config.gnss.serial, path: resolve(config.gnss.serial.path) },
       replay: { ...config.gnss.replay, file: resolveOrNull(config.gnss.replay.file) },
     },
+    stops: { ...config.stops, planFile: resolveOrNull(config.stops.planFile) },
+    bridge: { ...config.bridge, passwordFile: resolveOrNull(config.bridge.passwordFile) },
     counter: { ...config.counter, path: resolve(config.counter.path) },
     broker: {
       ...config.broker,

@@ -105,8 +105,99 @@ export const ConfigSchema = z
           },
           'Replay of an NMEA log (source: replay).',
         ),
+        simulator: section(
+          {
+            rateHz: z.int().min(1).max(10).default(1).meta({
+              description: 'Fixes per second the simulated receiver sends.',
+            }),
+          },
+          'Route simulator (source: simulator): drives along the day plan and talks NMEA.',
+        ),
+        watchdogS: z.int().min(2).max(600).default(10).meta({
+          description:
+            'Seconds without any data before the receiver counts as gone (no_device) and is reopened.',
+        }),
+        filter: section(
+          {
+            maxHdop: z.number().min(1).max(100).default(10).meta({
+              description: 'Fixes with a horizontal dilution of precision above this are dropped.',
+            }),
+            maxSpeedMps: z.number().min(10).max(500).default(70).meta({
+              description:
+                'A fix implying a faster move from the previous accepted one is dropped (a jump), m/s.',
+            }),
+            maxClockSkewS: z.int().min(1).max(86_400).default(300).meta({
+              description:
+                'Receiver time further than this from the system clock is not trusted (GPS week rollover), s.',
+            }),
+          },
+          'Which fixes are dropped; every reason is counted on the bridge status.',
+        ),
+        thinning: section(
+          {
+            intervalS: z.int().min(1).max(3600).default(30).meta({
+              description: 'A fix goes to central at least this often while fixes arrive, s.',
+            }),
+            distanceM: z.int().min(1).max(10_000).default(100).meta({
+              description: '…or when the bus moved this far since the last one sent, m.',
+            }),
+            headingDeg: z.int().min(1).max(180).default(30).meta({
+              description: '…or when its heading turned this much (while moving), degrees.',
+            }),
+          },
+          'Which fixes go to central (every accepted fix goes to the bus); a stop state change also sends one.',
+        ),
       },
       'GNSS receiver.',
+    ),
+    stops: section(
+      {
+        planFile: FilePath.nullable().default(null).meta({
+          description:
+            'A day plan (JSON) to load at start, for tests and trials; in service the plan comes from central.',
+        }),
+        radiusM: z.int().min(10).max(1000).default(80).meta({
+          description: 'Arrival radius of a stop whose plan gives none, m.',
+        }),
+        arriveSpeedMps: z.number().min(0.1).max(10).default(2).meta({
+          description: 'Arrived: inside the radius and slower than this…',
+        }),
+        arriveAfterS: z.int().min(1).max(600).default(20).meta({
+          description: '…for this long, s.',
+        }),
+        departRadiusFactor: z.number().min(1).max(5).default(1.5).meta({
+          description: 'Departed: beyond radius times this…',
+        }),
+        departSpeedMps: z.number().min(0.5).max(30).default(5).meta({
+          description: '…or faster than this…',
+        }),
+        departAfterS: z.int().min(1).max(600).default(10).meta({
+          description: '…for this long, s.',
+        }),
+        offPlanAfterS: z.int().min(30).max(3600).default(180).meta({
+          description: 'A dwell this long away from every planned stop is an off-plan stop, s.',
+        }),
+      },
+      'The stop tracker: arrival, departure and off-plan stops against the day plan.',
+    ),
+    bridge: section(
+      {
+        brokerUrl: z
+          .string()
+          .regex(/^(mqtts?|wss?):\/\/[^\s/]+(?::\d+)?(?:\/\S*)?$/, {
+            error: 'an mqtt://, mqtts://, ws:// or wss:// URL',
+          })
+          .default('mqtt://127.0.0.1:1883')
+          .meta({ description: 'The on-board broker, as the bridge reaches it.' }),
+        username: z.string().min(1).max(64).default('bridge').meta({
+          description: 'The bridge’s user name on the on-board broker (role bridge).',
+        }),
+        passwordFile: FilePath.nullable().default(null).meta({
+          description:
+            'File holding that password; null logs in without one (an anonymous broker, development).',
+        }),
+      },
+      'The bridge’s own connection to the on-board broker.',
     ),
     counter: section(
       {

@@ -1,0 +1,161 @@
+// The NMEA serial source on a real pseudo-terminal pair made by socat.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EMPTY_FIX, type Fix } from '../src/domain/fix.js';
+import { destination } from '../src/domain/geo.js';
+import { encodeFix } from '../src/sources/nmea/encode.js';
+import { NmeaSerialSource } from '../src/sources/nmea-serial.js';
+import { Backoff, type GnssState } from '../src/sources/position-source.js';
+import { plugPty, until, type PtyPair } from './pty.js';
+
+const START = { lat: 45.9198, lon: 1.3975 };
+const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
+
+/** The sentences of epoch `i` of a drive east at 10 m/s. */
+function epoch(i: number, mode: Fix['mode'] = '3d'): string {
+  const fix: Fix = {
+    ...EMPTY_FIX,
+    time: T0 + i * 1000,
+    mode,
+    ...destination(START, 90, 10 * i),
+    speed: 10,
+    track: 90,
+    hdop: 0.9,
+    satellitesUsed: 8,
+  };
+  return encodeFix(fix).join('');
+}
+
+let dir: string;
+let ptys: PtyPair[];
+let source: NmeaSerialSource | undefined;
+let fixes: Fix[];
+let states: GnssState[];
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'fsbus-serial-'));
+  ptys = [];
+  fixes = [];
+  states = [];
+});
+
+afterEach(async () => {
+  await source?.stop();
+  source = undefined;
+  for (const pty of ptys) await pty.unplug();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function plug(): Promise<PtyPair> {
+  const pty = await plugPty(dir);
+  ptys.push(pty);
+  return pty;
+}
+
+function open(
+  device: string,
+  extra: Partial<ConstructorParameters<typeof NmeaSerialSource>[0]> = {},
+) {
+  source = new NmeaSerialSource({
+    path: device,
+    baudRate: 9600,
+    autoBaud: false,
+    watchdogMs: 2000,
+    backoff: new Backoff(100, 400),
+    onFix: (fix) => fixes.push(fix),
+    onState: (state) => states.push(state),
+    ...extra,
+  });
+  source.start();
+  return source;
+}
+
+describe('NmeaSerialSource on a pty', () => {
+  it('reads fixes, one per epoch, through split and joined lines, garbage and bad checksums', async () => {
+    const pty = await plug();
+    const serial = open(pty.device);
+    await until(() => serial.stats.opens === 1, 'the port to open');
+    // Garbage before anything, then epochs 0 and 1 joined in one write.
+    pty.write(Buffer.from([0xff, 0x00, 0x13, 0x80, 0x24, 0x47, 0xfe]));
+    pty.write('noise\r\n' + epoch(0) + epoch(1));
+    // Epoch 2 split in the middle of a sentence, across writes.
+    const split = epoch(2);
+    pty.write(split.slice(0, 30));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    pty.write(split.slice(30));
+    // A sentence with a wrong checksum, then epoch 3 and the start of 4 (which completes 3).
+    pty.write('$GPGGA,080004.000,4555.1880,N,00123.8500,E,1,08,0.9,300.0,M,,M,,*00\r\n');
+    pty.write(epoch(3) + epoch(4));
+    await until(() => fixes.length >= 4, 'four fixes', 5000);
+    expect(fixes.slice(0, 4).map((f) => f.time)).toEqual([0, 1, 2, 3].map((i) => T0 + i * 1000));
+    expect(fixes[2]?.lon).toBeCloseTo(destination(START, 90, 20).lon, 6);
+    expect(serial.stats.nmea_rejected_checksum).toBeGreaterThanOrEqual(1);
+    expect(serial.stats.nmea_rejected_garbage).toBeGreaterThanOrEqual(1);
+    expect(states).toEqual(['no_device', 'fix_3d']);
+  });
+
+  it('reports no_fix when the receiver has no fix', async () => {
+    const pty = await plug();
+    open(pty.device);
+    await until(() => source?.stats.opens === 1, 'the port to open');
+    pty.write(epoch(0, 'none') + epoch(1, 'none') + epoch(2, 'none'));
+    await until(() => states.includes('no_fix'), 'state no_fix');
+    expect(fixes.every((f) => f.mode === 'none')).toBe(true);
+  });
+
+  it('sees the receiver pulled out, retries, and reads again once it is plugged back', async () => {
+    const first = await plug();
+    const serial = open(first.device);
+    await until(() => serial.stats.opens === 1, 'the port to open');
+    first.write(epoch(0) + epoch(1));
+    await until(() => fixes.length >= 1, 'a fix');
+    await first.unplug();
+    await until(() => states.at(-1) === 'no_device', 'no_device after the unplug');
+    // Reopening fails while nothing is there, and keeps being retried.
+    await until(() => serial.stats.open_errors >= 2, 'retries while unplugged');
+    const second = await plug(); // the same path, a new device node
+    await until(() => serial.stats.opens === 2, 'the port to reopen');
+    const before = fixes.length;
+    second.write(epoch(10) + epoch(11) + epoch(12));
+    await until(() => fixes.length > before, 'fixes after the replug');
+    expect(states.at(-1)).toBe('fix_3d');
+    expect(fixes.at(-1)?.time).toBeGreaterThanOrEqual(T0 + 10_000);
+  });
+
+  it('reopens a receiver that went silent (watchdog)', async () => {
+    const pty = await plug();
+    const serial = open(pty.device, { watchdogMs: 300 });
+    await until(() => serial.stats.opens === 1, 'the port to open');
+    pty.write(epoch(0) + epoch(1));
+    await until(() => serial.stats.silences >= 1, 'the watchdog');
+    expect(states).toContain('no_device');
+    await until(() => serial.stats.opens >= 2, 'a reopen after the silence');
+  });
+
+  it('finds the baud rate: tries others until valid sentences come, then stays', async () => {
+    const pty = await plug();
+    // The receiver talks at 38400: at any other rate the bridge would read garbage. A pty has
+    // no baud rate of its own, so the test plays the line: garbage unless the source is at 38400.
+    const serial = open(pty.device, { autoBaud: true, baudProbeMs: 200 });
+    await until(() => serial.stats.opens === 1, 'the port to open');
+    let i = 0;
+    const timer = setInterval(() => {
+      i += 1;
+      pty.write(
+        serial.baudRate === 38400
+          ? epoch(i)
+          : Buffer.from(Array.from({ length: 80 }, (_, k) => (k * 37 + i * 11) % 256)),
+      );
+    }, 50);
+    try {
+      await until(() => fixes.length >= 3, 'fixes at the right baud rate', 8000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(serial.baudRate).toBe(38400);
+    expect(serial.stats.baud_changes).toBe(2); // 9600 -> 4800 -> 38400
+    expect(fixes.every((f) => f.mode === '3d')).toBe(true);
+  });
+});
