@@ -28,6 +28,14 @@ export interface NmeaSerialOptions extends PositionSourceEvents {
   readonly logger?: Logger;
 }
 
+interface SerialCounts {
+  opens: number;
+  open_errors: number;
+  disconnects: number;
+  silences: number;
+  baud_changes: number;
+}
+
 export class NmeaSerialSource implements PositionSource {
   readonly #options: NmeaSerialOptions;
   readonly #rates: readonly number[];
@@ -41,7 +49,13 @@ export class NmeaSerialSource implements PositionSource {
   #reopenTimer: NodeJS.Timeout | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #probe: NodeJS.Timeout | undefined;
-  readonly #counts = { opens: 0, open_errors: 0, disconnects: 0, silences: 0, baud_changes: 0 };
+  readonly #counts: SerialCounts = {
+    opens: 0,
+    open_errors: 0,
+    disconnects: 0,
+    silences: 0,
+    baud_changes: 0,
+  };
 
   constructor(options: NmeaSerialOptions) {
     this.#options = options;
@@ -56,7 +70,7 @@ export class NmeaSerialSource implements PositionSource {
     return this.#rates[this.#rateIndex] ?? this.#options.baudRate;
   }
 
-  get stats(): Readonly<Record<string, number>> {
+  get stats(): Readonly<Record<string, number> & SerialCounts> {
     const reader = this.#reader.stats;
     return {
       ...this.#counts,
