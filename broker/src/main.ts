@@ -2,7 +2,14 @@
 import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Aedes } from 'aedes';
-import { MessageFactory, isServiceName, statusTopic, type Config } from '@fsbus/shared';
+import mqttPacket from 'mqtt-packet';
+import {
+  MessageFactory,
+  StatusReporter,
+  isServiceName,
+  statusTopic,
+  type Config,
+} from '@fsbus/shared';
 import type { Logger, Running } from '@fsbus/shared/node';
 import { AclPolicy } from './acl/policy.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -11,7 +18,10 @@ import { compiledSchemaCheck } from './validation/compiled-schema-check.js';
 import { startListeners, type Listeners } from './listeners/listeners.js';
 import { openBrokerStore } from './persistence/level.js';
 import { Metrics } from './status/metrics.js';
-import { StatusReporter } from './status/status-reporter.js';
+
+// mqtt-packet otherwise fills a cache of 65,536 two-byte buffers (6 MiB) on its first write to
+// save an allocation per packet id: a bad trade at a bus's few messages a second.
+mqttPacket.writeToStream.cacheNumbers = false;
 
 export interface BrokerOptions {
   readonly config: Config;
@@ -101,6 +111,7 @@ export async function startBroker({
     const tlsHealth = listeners.tlsPort === null ? 'off' : 'listening';
     reporter = new StatusReporter({
       busId,
+      service: 'broker',
       version,
       factory: new MessageFactory({
         busId,

@@ -1,16 +1,15 @@
-// Publishes the broker's own health, retained, on status/broker: at start, every 30 s, and offline at stop.
-import {
-  STATUS_INTERVAL_S,
-  statusTopic,
-  type MessageFactory,
-  type StatusMessage,
-} from '@fsbus/shared';
+// Publishes a service's own health, retained, on status/{service}: at start, every 30 s, and offline at stop.
+import { statusTopic } from '../topics.js';
+import type { MessageFactory } from './message-factory.js';
+import { STATUS_INTERVAL_S, type StatusMessage } from './status.js';
 
 export interface StatusReporterOptions {
   readonly busId: string;
+  /** The service reporting: the last level of its status topic. */
+  readonly service: string;
   readonly version: string;
   readonly factory: MessageFactory;
-  /** Publishes a retained QoS 1 message on the local broker. */
+  /** Publishes a retained QoS 1 message on the on-board broker. */
   readonly publish: (topic: string, payload: string) => Promise<void>;
   /** Current numbers and health, read at each report. */
   readonly read: () => Pick<StatusMessage, 'metrics' | 'health' | 'alarms'>;
@@ -53,7 +52,7 @@ export class StatusReporter {
     const { metrics, health, alarms } = this.#options.read();
     const uptime = Math.round((this.#clock().getTime() - this.#startedAt.getTime()) / 1000);
     const message = this.#options.factory.create('status', {
-      service: 'broker',
+      service: this.#options.service,
       state,
       version: this.#options.version,
       startedAt: this.#startedAt.toISOString(),
@@ -62,7 +61,7 @@ export class StatusReporter {
       alarms,
     });
     await this.#options.publish(
-      statusTopic(this.#options.busId, 'broker'),
+      statusTopic(this.#options.busId, this.#options.service),
       JSON.stringify(message),
     );
   }
