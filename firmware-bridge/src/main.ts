@@ -1,0 +1,345 @@
+// fsbus-bridge: wires the GNSS source, the fix filter, the thinning, the stop tracker, the plan
+// store and the on-board MQTT link from the config; the only place that knows them all.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  MessageFactory,
+  ProtocolError,
+  StatusReporter,
+  decodeMessage,
+  statusTopic,
+  topicFor,
+  validatePayload,
+  type BodyOf,
+  type Config,
+  type PlanMessage,
+  type Stream,
+} from '@fsbus/shared';
+import { ConfigError, type Logger, type Running } from '@fsbus/shared/node';
+import type { Fix } from './domain/fix.js';
+import { FixFilter, REJECTIONS } from './domain/fix-filter.js';
+import { gnssBody } from './domain/gnss-message.js';
+import { StopTracker, type StopTransition } from './domain/stop-tracker.js';
+import { Thinning } from './domain/thinning.js';
+import { OnboardLink } from './mqtt/onboard-link.js';
+import { createSource } from './sources/create-source.js';
+import type { GnssState } from './sources/position-source.js';
+import { demoPlan } from './sources/simulator/demo-plan.js';
+import { PlanStore } from './store/plan-store.js';
+
+export interface BridgeOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly version: string;
+  /** The system clock, ms (tests drive it). */
+  readonly now?: () => number;
+}
+
+export interface RunningBridge extends Running {
+  /** The numbers the status reports. */
+  metrics(): Record<string, number>;
+}
+
+/** How often the tracker is asked about changes due to time alone, and the stop republished. */
+const TICK_MS = 1000;
+const STOP_REPORT_MS = 30_000;
+/** No receiver for this long raises an alarm on the status. */
+const NO_DEVICE_ALARM_MS = 60_000;
+/** In simulation, how long the retained plan may take to arrive before the demo plan is made. */
+const DEMO_PLAN_AFTER_MS = 2000;
+
+/** A startup problem with a file the config names: exit 78, one line saying which and why. */
+function fileProblem(key: string, file: string, expected: string, found: string): ConfigError {
+  return new ConfigError([{ source: 'config', path: key, expected, found: `${file}: ${found}` }]);
+}
+
+/** Reads the password file, or refuses to start saying which file. */
+async function readPassword(file: string | null): Promise<string | null> {
+  if (file === null) return null;
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    throw fileProblem('bridge.passwordFile', file, 'a readable file', (error as Error).message);
+  }
+}
+
+/** Loads stops.planFile (a plan message as JSON), or refuses to start saying what is wrong. */
+async function readPlanFile(file: string, busId: string): Promise<PlanMessage> {
+  const expected = `a plan message (JSON) for bus ${busId}`;
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw fileProblem('stops.planFile', file, expected, (error as Error).message);
+  }
+  try {
+    const plan = validatePayload('plan', data);
+    if (plan.busId !== busId) throw new Error(`busId ${plan.busId}`);
+    return plan;
+  } catch (error) {
+    throw fileProblem('stops.planFile', file, expected, (error as Error).message);
+  }
+}
+
+export async function startBridge({
+  config,
+  logger,
+  version,
+  now = Date.now,
+}: BridgeOptions): Promise<RunningBridge> {
+  const { busId, gnss, stops } = config;
+  const password = await readPassword(config.bridge.passwordFile);
+  const filePlan = stops.planFile === null ? null : await readPlanFile(stops.planFile, busId);
+  const factory = new MessageFactory({ busId, source: 'bridge', clock: () => new Date(now()) });
+
+  const counters = new Map<string, number>();
+  const count = (name: string, amount = 1) => {
+    counters.set(name, (counters.get(name) ?? 0) + amount);
+  };
+
+  // The plan, and the tracker's progress, survive restarts.
+  const planStore = new PlanStore({ dir: path.join(config.dataDir, 'bridge') });
+  const loaded = await planStore.load();
+  if (loaded.error) {
+    count('plan_store_errors');
+    logger.error({ err: loaded.error.message }, 'saved plan unusable: starting without it');
+  }
+  const tracker = new StopTracker(
+    {
+      radiusM: stops.radiusM,
+      arriveSpeedMps: stops.arriveSpeedMps,
+      arriveAfterS: stops.arriveAfterS,
+      departRadiusFactor: stops.departRadiusFactor,
+      departSpeedMps: stops.departSpeedMps,
+      departAfterS: stops.departAfterS,
+      offPlanAfterS: stops.offPlanAfterS,
+    },
+    loaded.stored.snapshot ?? undefined,
+  );
+  let plan: PlanMessage | null = null;
+  const savePlan = () => {
+    planStore.save({ plan, snapshot: tracker.snapshot() }).catch((error: unknown) => {
+      count('plan_store_errors');
+      logger.error({ err: (error as Error).message }, 'cannot save the plan and progress');
+    });
+  };
+
+  const filter = new FixFilter({
+    maxHdop: gnss.filter.maxHdop,
+    maxSpeedMps: gnss.filter.maxSpeedMps,
+    maxClockSkewMs: gnss.filter.maxClockSkewS * 1000,
+  });
+  const thinning = new Thinning({
+    intervalMs: gnss.thinning.intervalS * 1000,
+    distanceM: gnss.thinning.distanceM,
+    headingDeg: gnss.thinning.headingDeg,
+  });
+
+  let gnssState: GnssState = 'no_device';
+  let noDeviceSince: number | null = now();
+  let lastFixAt: number | null = null;
+  let clockSkewed = false;
+
+  const publish = <S extends Stream>(stream: S, body: BodyOf<S>) => {
+    let payload: string;
+    try {
+      payload = JSON.stringify(factory.create(stream, body));
+    } catch (error) {
+      // A bug, not bad input: the message is not sent, and the status shows it.
+      count('invalid_messages');
+      logger.error({ stream, err: (error as Error).message }, 'message refused by its schema');
+      return;
+    }
+    const spec = { qos: stream === 'gnss' ? 0 : 1, retain: stream === 'stop' || stream === 'plan' };
+    link
+      .publish(topicFor(stream, busId), payload, spec as { qos: 0 | 1; retain: boolean })
+      .catch(() => undefined);
+  };
+  const publishStop = () => {
+    publish('stop', tracker.view(now()));
+  };
+  const onTransition = (transition: StopTransition | null): boolean => {
+    if (!transition) return false;
+    count('stop_transitions');
+    logger.info(
+      { from: transition.from, to: transition.to, stopId: transition.stopId },
+      'stop state changed',
+    );
+    publishStop();
+    savePlan();
+    return true;
+  };
+  const setPlan = (next: PlanMessage | null, why: string) => {
+    plan = next;
+    logger.info({ planId: next?.planId ?? null, date: next?.date ?? null, why }, 'day plan set');
+    onTransition(tracker.setPlan(next, now()));
+    savePlan();
+    publishStop();
+  };
+
+  const via = gnss.source === 'serial' ? 'nmea' : gnss.source;
+  const onFix = (fix: Fix) => {
+    const at = now();
+    count('fixes_received');
+    const verdict = filter.judge(fix, at);
+    if (!verdict.ok) {
+      count(`fixes_rejected_${verdict.reason}`);
+      logger.debug({ reason: verdict.reason, detail: verdict.detail }, 'fix dropped');
+      return;
+    }
+    count('fixes_accepted');
+    lastFixAt = at;
+    clockSkewed = verdict.clockSkewed;
+    if (verdict.clockSkewed) count('fixes_clock_skewed');
+    const { accepted } = verdict;
+    publish('gnss', gnssBody(accepted, via));
+    const changed = onTransition(
+      tracker.update({
+        at,
+        lat: accepted.fix.lat,
+        lon: accepted.fix.lon,
+        speed: accepted.fix.speed,
+      }),
+    );
+    const reason = thinning.take({ at, ...accepted.fix }, changed);
+    if (reason !== null) {
+      // Handed to the outbox towards central once it exists (the uplink issue); counted now.
+      count('gnss_to_central');
+      count(`gnss_to_central_${reason}`);
+    }
+  };
+  const onState = (state: GnssState) => {
+    gnssState = state;
+    noDeviceSince = state === 'no_device' ? now() : null;
+    logger.info({ gnss: state }, 'gnss state');
+  };
+
+  const metrics = (): Record<string, number> => ({
+    ...Object.fromEntries(REJECTIONS.map((reason) => [`fixes_rejected_${reason}`, 0])),
+    ...Object.fromEntries(counters),
+    ...Object.fromEntries(
+      Object.entries(source.stats).map(([name, value]) => [`gnss_${name}`, value]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(link.stats).map(([name, value]) => [`broker_${name}`, value]),
+    ),
+    ...(lastFixAt === null ? {} : { gnss_fix_age_s: Math.round((now() - lastFixAt) / 1000) }),
+  });
+
+  const offline = factory.create('status', {
+    service: 'bridge',
+    state: 'offline',
+    version,
+    startedAt: null,
+    health: {},
+    metrics: {},
+    alarms: [],
+  });
+  let demoTimer: NodeJS.Timeout | undefined;
+  const link = new OnboardLink({
+    url: config.bridge.brokerUrl,
+    username: config.bridge.username,
+    password,
+    clientId: config.bridge.username,
+    will: { topic: statusTopic(busId, 'bridge'), payload: JSON.stringify(offline) },
+    logger: logger.child({ component: 'onboard-link' }),
+    subscriptions: [topicFor('plan', busId)],
+    onMessage: (topic, payload) => {
+      if (payload.byteLength === 0) return; // a cleared retained plan
+      try {
+        const decoded = decodeMessage(topic, payload);
+        if (decoded.stream !== 'plan') return;
+        const next = decoded.message as PlanMessage;
+        if (next.planId === plan?.planId && next.date === plan.date) return; // a repeat, or our own
+        if (filePlan !== null) {
+          logger.warn(
+            { planId: next.planId },
+            'plan from the broker ignored: stops.planFile is set',
+          );
+          return;
+        }
+        setPlan(next, 'received');
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        count(`plan_rejected_${error.code}`);
+        logger.warn({ topic, code: error.code, err: error.message }, 'plan refused');
+      }
+    },
+    onConnect: () => {
+      reporter.report('online').catch(reportFailed);
+      publishStop();
+      if (filePlan !== null) publish('plan', stripEnvelope(filePlan));
+      if (gnss.source === 'simulator' && filePlan === null) {
+        clearTimeout(demoTimer);
+        demoTimer = setTimeout(() => {
+          if (tracker.view(now()).state !== 'no_plan') return;
+          const demo = demoPlan(now());
+          if (demo) publish('plan', demo);
+        }, DEMO_PLAN_AFTER_MS);
+      }
+    },
+  });
+  const reportFailed = (error: unknown) => {
+    logger.warn({ err: error }, 'status report failed');
+  };
+  const reporter = new StatusReporter({
+    busId,
+    service: 'bridge',
+    version,
+    factory,
+    clock: () => new Date(now()),
+    publish: (topic, payload) => link.publish(topic, payload, { qos: 1, retain: true }),
+    read: () => ({
+      metrics: metrics(),
+      health: {
+        gnss: gnssState,
+        plan:
+          plan === null ? 'none' : tracker.view(now()).state === 'no_plan' ? 'other_day' : 'today',
+        fix_time: clockSkewed ? 'untrusted' : 'ok',
+      },
+      alarms: [
+        ...(noDeviceSince !== null && now() - noDeviceSince >= NO_DEVICE_ALARM_MS
+          ? ['gnss_no_device']
+          : []),
+        ...(clockSkewed ? ['gnss_clock_skewed'] : []),
+      ],
+    }),
+    onError: reportFailed,
+  });
+
+  const source = createSource(gnss, {
+    logger: logger.child({ component: `gnss-${gnss.source}` }),
+    plan: () => plan,
+    onFix,
+    onState,
+  });
+
+  if (filePlan !== null) setPlan(filePlan, 'stops.planFile');
+  else if (loaded.stored.plan !== null) setPlan(loaded.stored.plan, 'saved');
+  source.start();
+  await reporter.start();
+  const ticker = setInterval(() => {
+    onTransition(tracker.tick(now()));
+  }, TICK_MS);
+  const stopReport = setInterval(publishStop, STOP_REPORT_MS);
+  logger.info({ source: gnss.source, broker: config.bridge.brokerUrl }, 'bridge started');
+
+  return {
+    metrics,
+    async stop() {
+      clearInterval(ticker);
+      clearInterval(stopReport);
+      clearTimeout(demoTimer);
+      await source.stop();
+      await reporter.stop().catch(reportFailed);
+      await planStore.save({ plan, snapshot: tracker.snapshot() }).catch(reportFailed);
+      await link.close();
+    },
+  };
+}
+
+/** A plan message without its envelope, to publish it again as this bridge. */
+function stripEnvelope(plan: PlanMessage): BodyOf<'plan'> {
+  const { v: _v, busId: _busId, id: _id, seq: _seq, ts: _ts, source: _source, ...body } = plan;
+  return body;
+}
