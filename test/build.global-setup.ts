@@ -1,13 +1,22 @@
-// Vitest global setup: builds every package first, so tests that run a built CLI (bin/ -> dist/)
-// never run stale code. tsc -b is incremental: a no-op when nothing changed.
+// Vitest global setup: builds every package and bundles the services first, so tests that run a
+// built CLI (bin/ -> dist/) never run stale code. tsc -b is incremental; bundling takes a second.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export default function build(): void {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], {
-    cwd: path.resolve(import.meta.dirname, '..'),
+  const require = createRequire(import.meta.url);
+  const cwd = path.resolve(import.meta.dirname, '..');
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
+    {
+      cwd,
+      stdio: 'inherit',
+    },
+  );
+  execFileSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/bundle.ts'], {
+    cwd,
     stdio: 'inherit',
   });
 }

@@ -3,7 +3,6 @@
 // Each broker runs in a child process of its own, so its RSS can be read, idle and under load.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -204,11 +203,7 @@ if (taskset)
   execFileSync(taskset, ['-cp', String(LOAD_CPU), String(process.pid)], { stdio: 'ignore' });
 
 // fsbus-broker runs from its build, as in service.
-execFileSync(
-  process.execPath,
-  [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
-  { cwd: ROOT, stdio: 'inherit' },
-);
+execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-bench-broker-'));
 const hash = await hashPassword(PASSWORD);
 const config = path.join(dir, 'bus.yaml');
