@@ -5,6 +5,7 @@ import { GpsdSource } from './gpsd.js';
 import { NmeaReplaySource } from './nmea-replay.js';
 import { NmeaSerialSource } from './nmea-serial.js';
 import type { PositionSource, PositionSourceEvents } from './position-source.js';
+import { DEMO_DEPOT } from './simulator/demo-plan.js';
 import { RouteSimulatorSource } from './simulator/route-simulator.js';
 
 export interface SourceContext extends PositionSourceEvents {
@@ -12,9 +13,6 @@ export interface SourceContext extends PositionSourceEvents {
   /** The plan the bridge follows now (the simulator drives it). */
   readonly plan: () => PlanMessage | null;
 }
-
-/** Where a simulated bus without a plan waits: Limoges. */
-const SIMULATOR_HOME = { lat: 45.8336, lon: 1.2611 };
 
 export function createSource(gnss: Config['gnss'], context: SourceContext): PositionSource {
   const { onFix, onState, logger } = context;
@@ -37,7 +35,7 @@ export function createSource(gnss: Config['gnss'], context: SourceContext): Posi
       return new RouteSimulatorSource({
         rateHz: gnss.simulator.rateHz,
         plan: context.plan,
-        home: SIMULATOR_HOME,
+        home: DEMO_DEPOT,
         onFix,
         onState,
       });

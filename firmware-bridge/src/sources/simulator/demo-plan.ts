@@ -9,7 +9,8 @@ const TIME_ZONE = 'Europe/Paris';
 const FIRST_ARRIVAL_IN_MS = 4 * 60_000;
 const DWELL_MS = 8 * 60_000;
 
-const DEPOT = { name: 'Garage municipal', lat: 45.8353, lon: 1.4745, radiusM: 150 };
+/** Where the demo bus sleeps, and where a simulated bus without a plan waits. */
+export const DEMO_DEPOT = { name: 'Garage municipal', lat: 45.8353, lon: 1.4745, radiusM: 150 };
 
 /** Stop, and minutes of driving from the previous place. */
 const STOPS = [
@@ -90,7 +91,7 @@ export function demoPlan(now: number): PlanBody | null {
     planId: `demo-${localTime(start, TIME_ZONE).slice(0, 16).replace(/[-:T]/g, '')}`,
     date,
     timeZone: TIME_ZONE,
-    depot: DEPOT,
+    depot: DEMO_DEPOT,
     stops,
   };
 }
