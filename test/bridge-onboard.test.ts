@@ -1,7 +1,7 @@
 // The bridge on a real on-board broker: a replayed NMEA drive through a planned stop becomes
 // gnss positions, stop states (en route, arrived, departed) and a bridge status, as a monitor
 // subscribed to the broker sees them.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -78,16 +78,19 @@ function planFor(now: number) {
 
 let broker: TestBroker | undefined;
 let bridge: RunningBridge | undefined;
+let dir: string | undefined;
 afterEach(async () => {
   await bridge?.stop();
   await broker?.stop();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   bridge = undefined;
   broker = undefined;
+  dir = undefined;
 });
 
 describe('fsbus-bridge on the on-board broker', () => {
   it('publishes positions, stop states and its status from a replayed drive', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-bridge-'));
+    dir = mkdtempSync(path.join(tmpdir(), 'fsbus-bridge-'));
     const now = Math.floor(Date.now() / 1000) * 1000;
     writeFileSync(path.join(dir, 'drive.nmea'), driveThroughStop(now));
     writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(planFor(now)));

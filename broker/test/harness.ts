@@ -1,6 +1,6 @@
 // Test harness: a real fsbus-broker on ephemeral loopback ports, with accounts per role, and
 // mqtt.js clients that log in to it.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -53,10 +53,14 @@ export function testConfig(
   });
 }
 
-/** Starts a broker from a config (a fresh data dir unless the config names one). */
-export async function startTestBroker(
-  config: Config = testConfig(mkdtempSync(path.join(tmpdir(), 'fsbus-broker-'))),
-): Promise<TestBroker> {
+/**
+ * Starts a broker from a config; without one, in a fresh data dir that stop() removes (a test
+ * that names its own dir, e.g. to restart on it, removes it itself).
+ */
+export async function startTestBroker(config?: Config): Promise<TestBroker> {
+  const owned = config === undefined;
+  config ??= testConfig(mkdtempSync(path.join(tmpdir(), 'fsbus-broker-')));
+  const dataDir = config.dataDir;
   const logs: Record<string, unknown>[] = [];
   const sink = new PassThrough();
   sink.on('data', (chunk: Buffer) => {
@@ -71,7 +75,10 @@ export async function startTestBroker(
     url: `mqtt://127.0.0.1:${broker.tcpPort}`,
     wsUrl: `ws://127.0.0.1:${broker.wsPort}${config.broker.wsPath}`,
     logs,
-    stop: () => broker.stop(),
+    stop: async () => {
+      await broker.stop();
+      if (owned) rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   MessageFactory,
   ProtocolError,
+  STREAM_SPECS,
   StatusReporter,
   decodeMessage,
   statusTopic,
@@ -150,10 +151,8 @@ export async function startBridge({
       logger.error({ stream, err: (error as Error).message }, 'message refused by its schema');
       return;
     }
-    const spec = { qos: stream === 'gnss' ? 0 : 1, retain: stream === 'stop' || stream === 'plan' };
-    link
-      .publish(topicFor(stream, busId), payload, spec as { qos: 0 | 1; retain: boolean })
-      .catch(() => undefined);
+    const { qos, retain } = STREAM_SPECS[stream];
+    void link.publish(topicFor(stream, busId), payload, { qos, retain });
   };
   const publishStop = () => {
     publish('stop', tracker.view(now()));

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Fix } from '../src/domain/fix.js';
+import { seededRandom } from '../src/domain/seeded-random.js';
 import { withChecksum } from '../src/sources/nmea/encode.js';
 import { NmeaReader } from '../src/sources/nmea/reader.js';
 import { parseNmeaSentence, type SentenceResult } from '../src/sources/nmea/sentence.js';
@@ -11,19 +12,7 @@ import { parseNmeaSentence, type SentenceResult } from '../src/sources/nmea/sent
 const LOGS = path.resolve(import.meta.dirname, '../..', '../shared/fixtures/gnss/gpsd-logs');
 const SEED = 20_240_517;
 
-/** mulberry32: small, fast, good enough to pick mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-type Random = ReturnType<typeof prng>;
+type Random = ReturnType<typeof seededRandom>;
 
 function int(random: Random, below: number): number {
   return Math.floor(random() * below);
@@ -150,7 +139,7 @@ describe('NmeaReader under fuzzing', () => {
   });
 
   it('survives random bytes in random chunks, and gives only well-formed fixes', () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     for (let round = 0; round < 1000; round++) {
       const reader = new NmeaReader();
       const bytes = Buffer.alloc(1 + int(random, 2000));
@@ -164,7 +153,7 @@ describe('NmeaReader under fuzzing', () => {
   });
 
   it('survives mutated real sentences in random chunks, and gives only well-formed fixes', () => {
-    const random = prng(SEED + 1);
+    const random = seededRandom(SEED + 1);
     let fixesSeen = 0;
     for (let round = 0; round < 2000; round++) {
       const start = int(random, sentences.length - 40);

@@ -4,6 +4,7 @@
 import type { PlanMessage } from '@fsbus/shared';
 import { EMPTY_FIX, type Fix } from '../../domain/fix.js';
 import { destination } from '../../domain/geo.js';
+import { seededRandom } from '../../domain/seeded-random.js';
 import { encodeFix } from '../nmea/encode.js';
 import { NmeaReader } from '../nmea/reader.js';
 import {
@@ -28,18 +29,6 @@ export interface RouteSimulatorOptions extends PositionSourceEvents {
 /** Standard deviation of the simulated horizontal error, m. */
 const NOISE_M = 2;
 
-/** mulberry32: a small seeded PRNG, good enough for noise. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class RouteSimulatorSource implements PositionSource {
   readonly #options: RouteSimulatorOptions;
   readonly #now: () => number;
@@ -53,7 +42,7 @@ export class RouteSimulatorSource implements PositionSource {
   constructor(options: RouteSimulatorOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#random = random(options.seed ?? 1);
+    this.#random = seededRandom(options.seed ?? 1);
   }
 
   get stats(): Readonly<Record<string, number>> {
