@@ -34,13 +34,17 @@ import {
 const STOP = { lat: 45.9597, lon: 1.3998 };
 const HZ = 5;
 
-/** A drive at 5 Hz: 4 s towards the stop at 15 m/s, 4 s parked at it, 4 s away from it. */
-function driveThroughStop(t0: number): string {
+type Leg = 'approach' | 'park' | 'leave';
+
+/**
+ * A drive at 5 Hz from t0, made of 4-second legs: approach (towards the stop at 15 m/s), park
+ * (at it), leave (away from it at 15 m/s).
+ */
+function drive(t0: number, legs: readonly Leg[]): string {
   const epochs: Fix[] = [];
-  const at = (i: number) => t0 + (i * 1000) / HZ;
   const fix = (i: number, place: { lat: number; lon: number }, speed: number): Fix => ({
     ...EMPTY_FIX,
-    time: at(i),
+    time: t0 + (i * 1000) / HZ,
     mode: '3d',
     ...place,
     speed,
@@ -48,11 +52,15 @@ function driveThroughStop(t0: number): string {
     hdop: 0.8,
     satellitesUsed: 10,
   });
-  let i = 0;
-  for (; i < 4 * HZ; i++) epochs.push(fix(i, destination(STOP, 270, 60 - (15 * i) / HZ), 15));
-  for (const end = i + 4 * HZ; i < end; i++) epochs.push(fix(i, STOP, 0));
-  for (let k = 1; k <= 4 * HZ; k++, i++)
-    epochs.push(fix(i, destination(STOP, 90, (15 * k) / HZ), 15));
+  for (const leg of legs) {
+    for (let k = 0; k < 4 * HZ; k++) {
+      const i = epochs.length;
+      const metres = (15 * k) / HZ;
+      if (leg === 'approach') epochs.push(fix(i, destination(STOP, 270, 60 - metres), 15));
+      else if (leg === 'park') epochs.push(fix(i, STOP, 0));
+      else epochs.push(fix(i, destination(STOP, 90, metres + 3), 15));
+    }
+  }
   return epochs.flatMap((e) => encodeFix(e)).join('');
 }
 
@@ -88,50 +96,52 @@ afterEach(async () => {
   dir = undefined;
 });
 
-describe('fsbus-bridge on the on-board broker', () => {
-  it('publishes positions, stop states and its status from a replayed drive', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'fsbus-bridge-'));
-    const now = Math.floor(Date.now() / 1000) * 1000;
-    writeFileSync(path.join(dir, 'drive.nmea'), driveThroughStop(now));
-    writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(planFor(now)));
-    writeFileSync(path.join(dir, 'bridge.password'), `${PASSWORD}\n`);
-    broker = await startTestBroker(
-      testConfig(
-        dir,
-        {},
-        {
-          gnss: { source: 'replay', replay: { file: path.join(dir, 'drive.nmea'), speed: 1 } },
-          stops: {
-            planFile: path.join(dir, 'plan.json'),
-            arriveAfterS: 1,
-            departAfterS: 1,
-          },
-          bridge: { passwordFile: path.join(dir, 'bridge.password') },
-        },
-      ),
+/** A broker with a monitor watching the bus, and what it takes to start bridges on it. */
+async function onboard() {
+  const work = mkdtempSync(path.join(tmpdir(), 'fsbus-bridge-'));
+  dir = work;
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  writeFileSync(path.join(work, 'plan.json'), JSON.stringify(planFor(now)));
+  writeFileSync(path.join(work, 'bridge.password'), `${PASSWORD}\n`);
+  const running = await startTestBroker(testConfig(work));
+  broker = running;
+  const monitor = await login(running.url, 'monitor');
+  const seen = collect(monitor);
+  await monitor.subscribeAsync(topicFilter('#', BUS), { qos: 1 });
+  const of = <T>(stream: string) =>
+    seen.filter((m) => m.topic.endsWith(`/${stream}`)).map((m) => JSON.parse(m.payload) as T);
+  /** Starts a bridge replaying `nmea` (the same data dir, so the same saved plan and progress). */
+  const start = async (name: string, nmea: string) => {
+    writeFileSync(path.join(work, name), nmea);
+    const config = testConfig(
+      work,
+      {},
+      {
+        gnss: { source: 'replay', replay: { file: path.join(work, name), speed: 1 } },
+        stops: { planFile: path.join(work, 'plan.json'), arriveAfterS: 1, departAfterS: 1 },
+        bridge: { passwordFile: path.join(work, 'bridge.password'), brokerUrl: running.url },
+      },
     );
-    const monitor = await login(broker.url, 'monitor');
-    const seen = collect(monitor);
-    await monitor.subscribeAsync(topicFilter('#', BUS), { qos: 1 });
-    const config = {
-      ...broker.config,
-      bridge: { ...broker.config.bridge, brokerUrl: broker.url },
-    };
     const logger = createLogger({
       service: 'bridge',
       level: 'warn',
       destination: new PassThrough(),
     });
     bridge = await startBridge({ config, logger, version: '0.1.0' });
+    return bridge;
+  };
+  return { now, monitor, of, start };
+}
 
-    const of = <T>(stream: string) =>
-      seen.filter((m) => m.topic.endsWith(`/${stream}`)).map((m) => JSON.parse(m.payload) as T);
+describe('fsbus-bridge on the on-board broker', () => {
+  it('publishes positions, stop states and its status from a replayed drive', async () => {
+    const { now, monitor, of, start } = await onboard();
+    const running = await start('drive.nmea', drive(now, ['approach', 'park', 'leave']));
     const states = () => of<StopMessage>('stop').map((s) => s.state);
     await until(() => states().includes('departed'), 'a departure', 20_000);
 
     // Every epoch of the drive is read and accepted, and published on board once the bridge is
     // connected (a position from before the connection is dropped: live values are not queued).
-    const running = bridge;
     await until(() => running.metrics().fixes_accepted === 12 * HZ, 'every position accepted');
     await until(() => of('gnss').length >= 12 * HZ - 2, 'the positions on board');
     const positions = of<GnssMessage>('gnss');
@@ -145,14 +155,37 @@ describe('fsbus-bridge on the on-board broker', () => {
 
     const status = of<StatusMessage>('bridge').at(-1);
     expect(status?.state).toBe('online');
-    expect(bridge.metrics().gnss_to_central).toBeGreaterThan(0);
+    expect(running.metrics().gnss_to_central).toBeGreaterThan(0);
 
-    await bridge.stop();
+    await running.stop();
     bridge = undefined;
     await until(
       () => of<StatusMessage>('bridge').at(-1)?.state === 'offline',
       'the offline status',
     );
+    await end(monitor);
+  });
+
+  it('resumes a stop after a restart: same arrival, then the departure', async () => {
+    const { now, monitor, of, start } = await onboard();
+    const stopsSeen = () => of<StopMessage>('stop');
+    const first = await start('before.nmea', drive(now, ['approach', 'park', 'park']));
+    await until(() => stopsSeen().some((s) => s.state === 'arrived'), 'the arrival', 15_000);
+    const arrival = stopsSeen().find((s) => s.state === 'arrived')?.current?.actualArrival;
+    expect(arrival).toEqual(expect.any(String));
+    await first.stop();
+    const before = stopsSeen().length;
+
+    // A new process on the same data dir: it still stands at the stop, then drives away.
+    await start('after.nmea', drive(Date.now(), ['park', 'leave']));
+    await until(() => stopsSeen().at(-1)?.state === 'departed', 'the departure', 15_000);
+    const after = stopsSeen().slice(before);
+    expect(after[0]?.state).toBe('arrived'); // republished at start, not en route again
+    expect(after.every((s) => s.current?.actualArrival === arrival)).toBe(true);
+    expect(after.filter((s, i) => s.state !== after[i - 1]?.state).map((s) => s.state)).toEqual([
+      'arrived',
+      'departed',
+    ]);
     await end(monitor);
   });
 });
