@@ -15,7 +15,7 @@ const files = ['shared', 'broker', 'firmware-bridge', 'kiosk']
       .filter((f) => f.endsWith('.bench.ts'))
       .map((f) => path.join(dir, f)),
   )
-  .filter((file) => only.length === 0 || only.some((name) => file.includes(name)));
+  .filter((file) => only.length === 0 || only.some((name) => path.basename(file).includes(name)));
 
 let failed = 0;
 for (const file of files) {
