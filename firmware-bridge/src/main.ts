@@ -25,7 +25,7 @@ import { Thinning } from './domain/thinning.js';
 import { OnboardLink } from './mqtt/onboard-link.js';
 import { createSource } from './sources/create-source.js';
 import type { GnssState } from './sources/position-source.js';
-import { demoPlan } from './sources/simulator/demo-plan.js';
+import { DEMO_PLAN_PREFIX, demoPlan } from './sources/simulator/demo-plan.js';
 import { PlanStore } from './store/plan-store.js';
 
 export interface BridgeOptions {
@@ -271,7 +271,13 @@ export async function startBridge({
       if (gnss.source === 'simulator' && filePlan === null) {
         clearTimeout(demoTimer);
         demoTimer = setTimeout(() => {
-          if (tracker.view(now()).state !== 'no_plan') return;
+          // A new demo day when there is no plan for today, or the last demo day is over.
+          const last = plan?.stops.at(-1);
+          const demoOver =
+            plan?.planId.startsWith(DEMO_PLAN_PREFIX) === true &&
+            last !== undefined &&
+            Date.parse(last.departure) < now();
+          if (tracker.view(now()).state !== 'no_plan' && !demoOver) return;
           const demo = demoPlan(now());
           if (demo) publish('plan', demo);
         }, DEMO_PLAN_AFTER_MS);

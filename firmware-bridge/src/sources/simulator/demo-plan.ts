@@ -6,6 +6,8 @@ import type { PlanMessage } from '@fsbus/shared';
 type PlanBody = Omit<PlanMessage, 'v' | 'busId' | 'id' | 'seq' | 'ts' | 'source'>;
 
 const TIME_ZONE = 'Europe/Paris';
+/** Every demo plan id starts with this. */
+export const DEMO_PLAN_PREFIX = 'demo-';
 const FIRST_ARRIVAL_IN_MS = 4 * 60_000;
 const DWELL_MS = 8 * 60_000;
 
@@ -88,7 +90,7 @@ export function demoPlan(now: number): PlanBody | null {
   }).filter((stop) => stop.arrival.startsWith(date) && stop.departure.startsWith(date));
   if (stops.length === 0) return null;
   return {
-    planId: `demo-${localTime(start, TIME_ZONE).slice(0, 16).replace(/[-:T]/g, '')}`,
+    planId: `${DEMO_PLAN_PREFIX}${localTime(start, TIME_ZONE).slice(0, 16).replace(/[-:T]/g, '')}`,
     date,
     timeZone: TIME_ZONE,
     depot: DEMO_DEPOT,
