@@ -153,8 +153,16 @@ describe('fsbus-bridge on the on-board broker', () => {
     expect(arrived?.current?.stopId).toBe('ambazac-mairie');
     expect(arrived?.delayS).toBeGreaterThanOrEqual(0);
 
-    const status = of<StatusMessage>('bridge').at(-1);
+    // The status says at once that the receiver has a 3D fix, and how old it is.
+    await until(
+      () => of<StatusMessage>('bridge').some((m) => m.health.gnss === 'fix_3d'),
+      'a status with the fix',
+    );
+    const status = of<StatusMessage>('bridge').findLast((m) => m.health.gnss === 'fix_3d');
     expect(status?.state).toBe('online');
+    expect(status?.health.plan).toBe('today');
+    expect(status?.metrics.gnss_fix_age_s).toBeLessThanOrEqual(1);
+    expect(status?.alarms).toEqual([]);
     expect(running.metrics().gnss_to_central).toBeGreaterThan(0);
 
     await running.stop();

@@ -140,6 +140,7 @@ export async function startBridge({
   let noDeviceSince: number | null = now();
   let lastFixAt: number | null = null;
   let clockSkewed = false;
+  let started = false;
 
   const publish = <S extends Stream>(stream: S, body: BodyOf<S>) => {
     let payload: string;
@@ -211,6 +212,8 @@ export async function startBridge({
     gnssState = state;
     noDeviceSince = state === 'no_device' ? now() : null;
     logger.info({ gnss: state }, 'gnss state');
+    // The status says it now, not at the next 30 s report.
+    if (started) reporter.reportNow().catch(reportFailed);
   };
 
   const metrics = (): Record<string, number> => ({
@@ -259,15 +262,18 @@ export async function startBridge({
         }
         setPlan(next, 'received');
       } catch (error) {
-        if (!(error instanceof ProtocolError)) throw error;
-        count(`plan_rejected_${error.code}`);
-        logger.warn({ topic, code: error.code, err: error.message }, 'plan refused');
+        // Inside mqtt.js's message listener: nothing may escape.
+        const code = error instanceof ProtocolError ? error.code : 'handler_error';
+        count(`plan_rejected_${code}`);
+        logger.warn({ topic, code, err: (error as Error).message }, 'plan refused');
       }
     },
     onConnect: () => {
-      reporter.report('online').catch(reportFailed);
+      reporter.reportNow().catch(reportFailed);
       publishStop();
-      if (filePlan !== null) publish('plan', stripEnvelope(filePlan));
+      // The bridge keeps the plan (central's, the file's or a saved one) and republishes it
+      // retained on board, so the screens have it even if the broker lost its copy.
+      if (plan !== null) publish('plan', stripEnvelope(plan));
       if (gnss.source === 'simulator' && filePlan === null) {
         clearTimeout(demoTimer);
         demoTimer = setTimeout(() => {
@@ -287,6 +293,12 @@ export async function startBridge({
   const reportFailed = (error: unknown) => {
     logger.warn({ err: error }, 'status report failed');
   };
+  const alarms = () => [
+    ...(noDeviceSince !== null && now() - noDeviceSince >= NO_DEVICE_ALARM_MS
+      ? ['gnss_no_device']
+      : []),
+    ...(clockSkewed ? ['gnss_clock_skewed'] : []),
+  ];
   const reporter = new StatusReporter({
     busId,
     service: 'bridge',
@@ -302,19 +314,16 @@ export async function startBridge({
           plan === null ? 'none' : tracker.view(now()).state === 'no_plan' ? 'other_day' : 'today',
         fix_time: clockSkewed ? 'untrusted' : 'ok',
       },
-      alarms: [
-        ...(noDeviceSince !== null && now() - noDeviceSince >= NO_DEVICE_ALARM_MS
-          ? ['gnss_no_device']
-          : []),
-        ...(clockSkewed ? ['gnss_clock_skewed'] : []),
-      ],
+      alarms: alarms(),
     }),
+    state: () => (gnssState === 'no_device' || alarms().length > 0 ? 'degraded' : 'online'),
     onError: reportFailed,
   });
 
   const source = createSource(gnss, {
     logger: logger.child({ component: `gnss-${gnss.source}` }),
     plan: () => plan,
+    now,
     onFix,
     onState,
   });
@@ -323,6 +332,7 @@ export async function startBridge({
   else if (loaded.stored.plan !== null) setPlan(loaded.stored.plan, 'saved');
   source.start();
   await reporter.start();
+  started = true;
   const ticker = setInterval(() => {
     onTransition(tracker.tick(now()));
   }, TICK_MS);
@@ -337,7 +347,9 @@ export async function startBridge({
       clearTimeout(demoTimer);
       await source.stop();
       await reporter.stop().catch(reportFailed);
-      await planStore.save({ plan, snapshot: tracker.snapshot() }).catch(reportFailed);
+      await planStore.save({ plan, snapshot: tracker.snapshot() }).catch((error: unknown) => {
+        logger.error({ err: error }, 'cannot save the plan and progress');
+      });
       await link.close();
     },
   };

@@ -128,6 +128,9 @@ function nearAngle(a: number | null, b: number | undefined, tolerance: number): 
 
 interface Comparison {
   readonly compared: number;
+  /** Epochs whose speed, and whose track, were compared (the receiver gave one). */
+  readonly speeds: number;
+  readonly tracks: number;
   /** Each kind of difference found, with one example. */
   readonly differences: ReadonlyMap<string, string>;
 }
@@ -146,6 +149,8 @@ function compareLog(name: string): Comparison {
     if (!differences.has(kind)) differences.set(kind, example);
   };
   let compared = 0;
+  let speeds = 0;
+  let tracks = 0;
   for (const [epoch, tpv] of reports) {
     const at = new Date(epoch).toISOString().slice(11, 23);
     const fix = ours.get(epoch);
@@ -177,6 +182,8 @@ function compareLog(name: string): Comparison {
     }
     // Without a speed or track in the epoch's sentences gpsd derives them from successive
     // positions; only what the receiver said is compared.
+    if (fix.speed !== null) speeds++;
+    if (fix.track !== null) tracks++;
     if (fix.speed !== null && !near(fix.speed, tpv.speed, SPEED_TOLERANCE)) {
       differ('speed', `${tpv.time}: ${String(fix.speed)} vs ${String(tpv.speed)}`);
     }
@@ -184,7 +191,7 @@ function compareLog(name: string): Comparison {
       differ('track', `${tpv.time}: ${String(fix.track)} vs ${String(tpv.track)}`);
     }
   }
-  return { compared, differences };
+  return { compared, speeds, tracks, differences };
 }
 
 const comparisons = new Map<string, Comparison>();
@@ -226,5 +233,10 @@ describe('NmeaReader against gpsd on the gpsd regression logs', () => {
     expect(names.length).toBeGreaterThan(80);
     const total = names.reduce((sum, name) => sum + comparison(name).compared, 0);
     expect(total).toBeGreaterThan(1500);
+    // Speed and track are compared where the receiver gave them: most epochs, not none.
+    const sum = (key: 'speeds' | 'tracks') =>
+      names.reduce((count, name) => count + comparison(name)[key], 0);
+    expect(sum('speeds')).toBeGreaterThan(1500);
+    expect(sum('tracks')).toBeGreaterThan(1000);
   });
 });

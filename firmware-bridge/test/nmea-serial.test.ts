@@ -116,10 +116,18 @@ describe('NmeaSerialSource on a pty', () => {
     // Reopening fails while nothing is there, and keeps being retried.
     await until(() => serial.stats.open_errors >= 2, 'retries while unplugged');
     const second = await plug(); // the same path, a new device node
-    await until(() => serial.stats.opens === 2, 'the port to reopen');
     const before = fixes.length;
-    second.write(epoch(10) + epoch(11) + epoch(12));
-    await until(() => fixes.length > before, 'fixes after the replug');
+    // A receiver talks all the time: an epoch every 100 ms, whenever the bridge gets there.
+    let i = 10;
+    const talking = setInterval(() => {
+      second.write(epoch(i++));
+    }, 100);
+    try {
+      await until(() => fixes.length > before, 'fixes after the replug', 8000);
+    } finally {
+      clearInterval(talking);
+    }
+    expect(serial.stats.opens).toBeGreaterThanOrEqual(2);
     expect(states.at(-1)).toBe('fix_3d');
     expect(fixes.at(-1)?.time).toBeGreaterThanOrEqual(T0 + 10_000);
   });
@@ -132,6 +140,47 @@ describe('NmeaSerialSource on a pty', () => {
     await until(() => serial.stats.silences >= 1, 'the watchdog');
     expect(states).toContain('no_device');
     await until(() => serial.stats.opens >= 2, 'a reopen after the silence');
+  });
+
+  it('releases a port that was still opening when stopped: nothing comes after stop()', async () => {
+    const pty = await plug();
+    const serial = open(pty.device);
+    await serial.stop();
+    const statesAtStop = states.length;
+    pty.write(epoch(0) + epoch(1) + epoch(2));
+    // The pty would deliver within milliseconds; a port left open would have read these.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fixes).toEqual([]);
+    expect(states.length).toBe(statesAtStop);
+  });
+
+  it('keeps reading when the fix handler throws, and counts it', async () => {
+    const pty = await plug();
+    let calls = 0;
+    const serial = open(pty.device, {
+      onFix: () => {
+        calls += 1;
+        if (calls === 1) throw new Error('a bug downstream');
+      },
+    });
+    await until(() => serial.stats.opens === 1, 'the port to open');
+    pty.write(epoch(0) + epoch(1) + epoch(2) + epoch(3));
+    await until(() => calls >= 3, 'fixes after the failure');
+    expect(serial.stats.handler_errors).toBe(1);
+  });
+
+  it('keeps its counters across a reopen: status numbers never go back', async () => {
+    const first = await plug();
+    const serial = open(first.device);
+    await until(() => serial.stats.opens === 1, 'the port to open');
+    first.write('$GPGGA,080004.000,4555.1880,N,00123.8500,E,1,08,0.9,300.0,M,,M,,*00\r\n');
+    first.write(epoch(0) + epoch(1));
+    await until(() => (serial.stats.nmea_rejected_checksum ?? 0) === 1, 'the bad checksum');
+    await first.unplug();
+    await plug();
+    await until(() => serial.stats.opens === 2, 'the port to reopen');
+    expect(serial.stats.nmea_rejected_checksum).toBe(1);
+    expect(serial.stats.nmea_fixes).toBeGreaterThanOrEqual(1);
   });
 
   it('finds the baud rate: tries others until valid sentences come, then stays', async () => {

@@ -40,6 +40,20 @@ describe('FixFilter', () => {
     expect(filter.judge(fix({ ...near, time: T0 + 2000 }), T0 + 2000).ok).toBe(true);
   });
 
+  it('judges jumps at 10 Hz by the receiver times, even when the fixes arrive in a burst', () => {
+    const filter = new FixFilter(options);
+    expect(filter.judge(fix(), T0).ok).toBe(true);
+    // 65 m in 0.1 s of receiver time (650 m/s), delivered 1 s later by the system clock.
+    const far = destination(HOME, 90, 65);
+    expect(filter.judge(fix({ ...far, time: T0 + 100 }), T0 + 1000)).toMatchObject({
+      ok: false,
+      reason: 'jump',
+    });
+    // 2 m in 0.1 s (20 m/s) passes, even delivered in the same millisecond.
+    const near = destination(HOME, 90, 2);
+    expect(filter.judge(fix({ ...near, time: T0 + 200 }), T0 + 1000).ok).toBe(true);
+  });
+
   it('starts over from the new place after a run of jumps (the old position was the bad one)', () => {
     const filter = new FixFilter(options, 3);
     filter.judge(fix(), T0);

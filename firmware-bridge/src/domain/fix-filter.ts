@@ -28,8 +28,10 @@ export type FilterVerdict =
   | { readonly ok: true; readonly accepted: AcceptedFix; readonly clockSkewed: boolean }
   | { readonly ok: false; readonly reason: FixRejection; readonly detail: string };
 
-/** Jumps are judged over at least this long, so two fixes in one second do not look like a rocket. */
-const MIN_JUMP_INTERVAL_MS = 1000;
+/** Two fixes closer in time than this are judged as this far apart (a burst after a stall). */
+const MIN_JUMP_INTERVAL_MS = 50;
+/** Receiver time gaps beyond this are not used for jumps (a receiver restarted, a long outage). */
+const MAX_RECEIVER_GAP_MS = 60_000;
 
 /**
  * Judges fixes one by one against the previous accepted one. Pure: the caller passes the system
@@ -40,7 +42,7 @@ const MIN_JUMP_INTERVAL_MS = 1000;
 export class FixFilter {
   readonly #options: FixFilterOptions;
   readonly #maxJumpRun: number;
-  #last: { lat: number; lon: number; at: number } | null = null;
+  #last: { lat: number; lon: number; at: number; time: number | null } | null = null;
   #jumpRun = 0;
 
   constructor(options: FixFilterOptions, maxJumpRun = 5) {
@@ -60,7 +62,14 @@ export class FixFilter {
       return reject('dop', `hdop ${String(fix.hdop)} above ${String(this.#options.maxHdop)}`);
     const last = this.#last;
     if (last !== null) {
-      const seconds = Math.max(at - last.at, MIN_JUMP_INTERVAL_MS) / 1000;
+      // The receiver's own times say best how far apart two fixes are (fixes can reach the
+      // bridge in bursts); their offset does not matter, so even a rollover date serves.
+      const receiverGap = fix.time !== null && last.time !== null ? fix.time - last.time : null;
+      const gap =
+        receiverGap !== null && receiverGap > 0 && receiverGap <= MAX_RECEIVER_GAP_MS
+          ? receiverGap
+          : at - last.at;
+      const seconds = Math.max(gap, MIN_JUMP_INTERVAL_MS) / 1000;
       const speed = distanceM(last, { lat, lon }) / seconds;
       if (speed > this.#options.maxSpeedMps && this.#jumpRun < this.#maxJumpRun) {
         this.#jumpRun += 1;
@@ -68,7 +77,7 @@ export class FixFilter {
       }
     }
     this.#jumpRun = 0;
-    this.#last = { lat, lon, at };
+    this.#last = { lat, lon, at, time: fix.time };
     const clockSkewed = fix.time !== null && Math.abs(fix.time - at) > this.#options.maxClockSkewMs;
     return {
       ok: true,

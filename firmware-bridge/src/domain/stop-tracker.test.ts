@@ -256,7 +256,7 @@ describe('StopTracker: off plan', () => {
     const transitions = run(tracker, track);
     expect(transitions).toEqual([
       { at: stopped + 181_000, from: 'en_route', to: 'off_plan', stopId: null },
-      { at: stopped + 249_000, from: 'off_plan', to: 'en_route', stopId: 'a' },
+      { at: stopped + 250_000, from: 'off_plan', to: 'en_route', stopId: 'a' },
     ]);
     const first = track.fixes.find((f) => f.at === stopped + 1000);
     expect(tracker.snapshot().offPlan).toBeNull();
@@ -500,5 +500,21 @@ describe('StopTracker: messages and snapshots', () => {
   it('refuses options that make no sense', () => {
     expect(() => new StopTracker({ departRadiusFactor: 0.5 })).toThrow(/departRadiusFactor/);
     expect(() => new StopTracker({ arriveAfterS: Number.NaN })).toThrow(/arriveAfterS/);
+  });
+});
+
+describe('StopTracker at 10 Hz', () => {
+  it('does not end a stop on a fraction of a second of GPS noise beyond the radius', () => {
+    const { tracker, track } = start();
+    toA(track).until('10:00:00');
+    expect(brief(run(tracker, track))).toEqual(['en_route>arrived:a']);
+    const parked = track.fixes.at(-1);
+    if (!parked) throw new Error('no fix');
+    // Three fixes 0.1 s apart 150 m beyond A (a multipath burst), then back at the kerb.
+    const far = destination(A, 90, 150);
+    for (const k of [1, 2, 3]) tracker.update({ at: parked.at + k * 100, ...far, speed: 0.5 });
+    for (let k = 4; k < 40; k++)
+      tracker.update({ at: parked.at + k * 100, lat: parked.lat, lon: parked.lon, speed: 0.2 });
+    expect(tracker.view(parked.at + 4000).state).toBe('arrived');
   });
 });

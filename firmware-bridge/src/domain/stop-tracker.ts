@@ -21,6 +21,11 @@ export interface StopTrackerOptions {
    * to end it), so that a single outlier does neither.
    */
   readonly confirmFixes: number;
+  /**
+   * ...and for at least this long, seconds, to leave a stop: at 10 Hz two fixes are 0.2 s of
+   * noise, and a departure is final.
+   */
+  readonly confirmS: number;
   /** A stop this long away from every planned stop (and the depot) is off plan, seconds. */
   readonly offPlanAfterS: number;
   /** How far a bus dwelling off plan may drift from where it stopped, metres. */
@@ -47,6 +52,7 @@ export const DEFAULT_STOP_TRACKER_OPTIONS: StopTrackerOptions = Object.freeze({
   departSpeedMps: 5,
   departAfterS: 10,
   confirmFixes: 2,
+  confirmS: 2,
   offPlanAfterS: 180,
   // Twice a parked receiver's typical +/- 15 m wander, well under a lay-by's length.
   offPlanRadiusM: 50,
@@ -128,10 +134,16 @@ interface Sample {
 interface LeaveRun {
   outsideSince: number | null;
   farFixes: number;
+  farSince: number | null;
   fastSince: number | null;
 }
 
-const NO_LEAVE = (): LeaveRun => ({ outsideSince: null, farFixes: 0, fastSince: null });
+const NO_LEAVE = (): LeaveRun => ({
+  outsideSince: null,
+  farFixes: 0,
+  farSince: null,
+  fastSince: null,
+});
 const iso = (ms: number) => new Date(ms).toISOString();
 const toSecond = (ms: number) => Math.round(ms / 1000) * 1000;
 // `+ 0` turns -0 into 0: a delay of "minus nothing" would print as 0 but compare unequal.
@@ -143,7 +155,7 @@ const wholeSeconds = (ms: number) => Math.round(ms / 1000) + 0;
  *   than arriveSpeedMps, ended by confirmFixes fixes in a row that are not slow or beyond
  *   radius x departRadiusFactor (kerb jitter and single outliers do not end it); once it lasts
  *   arriveAfterS on a fix inside and slow, the bus arrived at the run's first fix.
- * - Departure: confirmFixes fixes in a row beyond radius x factor, or faster than departSpeedMps
+ * - Departure: confirmFixes fixes in a row over confirmS beyond radius x factor, or faster than departSpeedMps
  *   for departAfterS; it happened at the start of that run (first fix outside the radius, or
  *   first fast fix). Moving on to a nearby stop and arriving there departs the first one too.
  * - A departed stop is final: coming back to it is neither an arrival nor off plan (reopening
@@ -405,10 +417,15 @@ export class StopTracker {
     const run = this.#leave;
     const d = distanceM(p, centre);
     run.outsideSince = d > radiusM ? (run.outsideSince ?? p.at) : null;
-    run.farFixes = d > radiusM * this.#o.departRadiusFactor ? run.farFixes + 1 : 0;
+    const beyond = d > radiusM * this.#o.departRadiusFactor;
+    run.farFixes = beyond ? run.farFixes + 1 : 0;
+    run.farSince = beyond ? (run.farSince ?? p.at) : null;
     run.fastSince =
       p.speed !== null && p.speed > this.#o.departSpeedMps ? (run.fastSince ?? p.at) : null;
-    const far = run.farFixes >= this.#o.confirmFixes;
+    const far =
+      run.farFixes >= this.#o.confirmFixes &&
+      run.farSince !== null &&
+      p.at - run.farSince >= 1000 * this.#o.confirmS;
     const fast = run.fastSince !== null && p.at - run.fastSince >= 1000 * this.#o.departAfterS;
     if (!far && !fast) return null;
     this.#leave = NO_LEAVE();

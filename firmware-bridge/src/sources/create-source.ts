@@ -12,6 +12,8 @@ export interface SourceContext extends PositionSourceEvents {
   readonly logger: Logger;
   /** The plan the bridge follows now (the simulator drives it). */
   readonly plan: () => PlanMessage | null;
+  /** The system clock, ms. */
+  readonly now: () => number;
 }
 
 export function createSource(gnss: Config['gnss'], context: SourceContext): PositionSource {
@@ -36,6 +38,10 @@ export function createSource(gnss: Config['gnss'], context: SourceContext): Posi
         rateHz: gnss.simulator.rateHz,
         plan: context.plan,
         home: DEMO_DEPOT,
+        now: context.now,
+        onHandlerError: (error) => {
+          logger.error({ err: error }, 'fix handler failed');
+        },
         onFix,
         onState,
       });

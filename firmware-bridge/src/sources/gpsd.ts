@@ -3,7 +3,7 @@
 //
 // Written on node:net rather than with node-gpsd-client 1.4.1 (the package the design named),
 // because its source (index.js, message_buffer.js) gets the hard parts wrong:
-// - reconnect only from a fixed setInterval that is off by default, started in the constructor
+// - reconnect only from a fixed setInterval that is off by default, started on close
 //   and never cleared (disconnect() leaves it running, so the process cannot exit); no backoff;
 //   ECONNREFUSED/ECONNRESET are swallowed silently, so with the defaults gpsd down at start is
 //   never retried nor reported;

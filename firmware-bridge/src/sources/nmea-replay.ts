@@ -29,6 +29,7 @@ export class NmeaReplaySource implements PositionSource {
   #abort: AbortController | null = null;
   #done: Promise<void> = Promise.resolve();
   #state: GnssState | null = null;
+  #handlerErrors = 0;
 
   constructor(options: NmeaReplayOptions) {
     this.#options = options;
@@ -37,6 +38,7 @@ export class NmeaReplaySource implements PositionSource {
   get stats(): Readonly<Record<string, number>> {
     const reader = this.#reader.stats;
     return {
+      handler_errors: this.#handlerErrors,
       nmea_sentences: reader.accepted,
       nmea_fixes: reader.fixes,
       ...Object.fromEntries(
@@ -76,8 +78,14 @@ export class NmeaReplaySource implements PositionSource {
           : DEFAULT_EPOCH_MS;
       if (previous !== null) await sleep(gap / this.#options.speed, undefined, { signal });
       previous = fix;
-      this.#setState(stateOfFix(fix));
-      this.#options.onFix(fix);
+      try {
+        this.#setState(stateOfFix(fix));
+        this.#options.onFix(fix);
+      } catch (error) {
+        // A bug downstream must not end the replay.
+        this.#handlerErrors += 1;
+        this.#options.logger?.error({ err: error }, 'fix handler failed');
+      }
     };
     for (const line of text.split('\n')) {
       for (const fix of this.#reader.push(`${line}\n`)) await emit(fix);

@@ -34,6 +34,19 @@ interface SerialCounts {
   disconnects: number;
   silences: number;
   baud_changes: number;
+  handler_errors: number;
+}
+
+/** A reader's counters, named as the status reports them. */
+function readerCounts(reader: NmeaReader): Record<string, number> {
+  const { accepted, fixes, rejected } = reader.stats;
+  return {
+    nmea_sentences: accepted,
+    nmea_fixes: fixes,
+    ...Object.fromEntries(
+      Object.entries(rejected).map(([code, count]) => [`nmea_rejected_${code}`, count]),
+    ),
+  };
 }
 
 export class NmeaSerialSource implements PositionSource {
@@ -55,7 +68,10 @@ export class NmeaSerialSource implements PositionSource {
     disconnects: 0,
     silences: 0,
     baud_changes: 0,
+    handler_errors: 0,
   };
+  /** Counts of the readers replaced so far, so that the status counters never go back. */
+  readonly #retired: Record<string, number> = {};
 
   constructor(options: NmeaSerialOptions) {
     this.#options = options;
@@ -71,15 +87,17 @@ export class NmeaSerialSource implements PositionSource {
   }
 
   get stats(): Readonly<Record<string, number> & SerialCounts> {
-    const reader = this.#reader.stats;
-    return {
-      ...this.#counts,
-      nmea_sentences: reader.accepted,
-      nmea_fixes: reader.fixes,
-      ...Object.fromEntries(
-        Object.entries(reader.rejected).map(([code, count]) => [`nmea_rejected_${code}`, count]),
-      ),
-    };
+    const totals: Record<string, number> = { ...this.#retired };
+    for (const [name, value] of Object.entries(readerCounts(this.#reader)))
+      totals[name] = (totals[name] ?? 0) + value;
+    return { ...totals, ...this.#counts };
+  }
+
+  /** A fresh reader (a reopened port, another baud rate), its predecessor's counts kept. */
+  #newReader(): void {
+    for (const [name, value] of Object.entries(readerCounts(this.#reader)))
+      this.#retired[name] = (this.#retired[name] ?? 0) + value;
+    this.#reader = new NmeaReader();
   }
 
   start(): void {
@@ -105,7 +123,8 @@ export class NmeaSerialSource implements PositionSource {
     });
     this.#port = port;
     port.on('data', (chunk: Buffer) => {
-      this.#onData(chunk);
+      // A port being released (stopped, replaced) may still deliver a chunk: not ours any more.
+      if (this.#port === port && !this.#stopped) this.#onData(chunk);
     });
     port.on('error', (error: Error) => {
       this.#options.logger?.warn(
@@ -120,7 +139,11 @@ export class NmeaSerialSource implements PositionSource {
       this.#lost();
     });
     port.open((error) => {
-      if (this.#port !== port) return;
+      if (this.#port !== port || this.#stopped) {
+        // stop() (or a replacement) came while this port was opening: release it.
+        if (!error) port.close(() => undefined);
+        return;
+      }
       if (error) {
         this.#counts.open_errors += 1;
         this.#options.logger?.warn(
@@ -136,7 +159,7 @@ export class NmeaSerialSource implements PositionSource {
         { path: this.#options.path, baudRate: this.baudRate },
         'gps receiver opened',
       );
-      this.#reader = new NmeaReader();
+      this.#newReader();
       this.#armWatchdog();
       this.#armProbe();
     });
@@ -146,8 +169,14 @@ export class NmeaSerialSource implements PositionSource {
     this.#armWatchdog();
     const before = this.#reader.stats.checksumValid;
     for (const fix of this.#reader.push(chunk)) {
-      this.#setState(stateOfFix(fix));
-      this.#options.onFix(fix);
+      try {
+        this.#setState(stateOfFix(fix));
+        this.#options.onFix(fix);
+      } catch (error) {
+        // The bridge's bug must not kill the port's data handler.
+        this.#counts.handler_errors += 1;
+        this.#options.logger?.error({ err: error }, 'fix handler failed');
+      }
     }
     if (!this.#locked && this.#reader.stats.checksumValid > before) {
       this.#locked = true;
@@ -172,7 +201,7 @@ export class NmeaSerialSource implements PositionSource {
         'no valid NMEA sentence: trying another baud rate',
       );
       this.#port?.update({ baudRate: this.baudRate }, () => undefined);
-      this.#reader = new NmeaReader();
+      this.#newReader();
       this.#armProbe();
     }, this.#options.baudProbeMs ?? 3000);
   }

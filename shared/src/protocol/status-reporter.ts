@@ -13,6 +13,8 @@ export interface StatusReporterOptions {
   readonly publish: (topic: string, payload: string) => Promise<void>;
   /** Current numbers and health, read at each report. */
   readonly read: () => Pick<StatusMessage, 'metrics' | 'health' | 'alarms'>;
+  /** The state of the regular reports: online, or degraded when part of the service is not. */
+  readonly state?: () => Exclude<StatusMessage['state'], 'offline'>;
   readonly clock?: () => Date;
   readonly intervalMs?: number;
   readonly onError: (error: unknown) => void;
@@ -32,14 +34,23 @@ export class StatusReporter {
   }
 
   async start(): Promise<void> {
-    await this.report('online');
+    await this.report(this.#state());
     this.#timer = setInterval(
       () => {
-        this.report('online').catch(this.#options.onError);
+        this.report(this.#state()).catch(this.#options.onError);
       },
       this.#options.intervalMs ?? STATUS_INTERVAL_S * 1000,
     );
     this.#timer.unref();
+  }
+
+  #state(): Exclude<StatusMessage['state'], 'offline'> {
+    return this.#options.state?.() ?? 'online';
+  }
+
+  /** Reports now, with the current state (e.g. when a part's health just changed). */
+  async reportNow(): Promise<void> {
+    await this.report(this.#state());
   }
 
   async stop(): Promise<void> {

@@ -24,6 +24,8 @@ export interface RouteSimulatorOptions extends PositionSourceEvents {
   readonly now?: () => number;
   /** Seed of the position noise, for repeatable runs. */
   readonly seed?: number;
+  /** Told when onFix or onState threw (counted in stats either way). */
+  readonly onHandlerError?: (error: unknown) => void;
 }
 
 /** Standard deviation of the simulated horizontal error, m. */
@@ -38,6 +40,7 @@ export class RouteSimulatorSource implements PositionSource {
   #planId: string | null = null;
   #segments: ReturnType<typeof timeline> = [];
   #state: GnssState | null = null;
+  #handlerErrors = 0;
 
   constructor(options: RouteSimulatorOptions) {
     this.#options = options;
@@ -47,7 +50,11 @@ export class RouteSimulatorSource implements PositionSource {
 
   get stats(): Readonly<Record<string, number>> {
     const reader = this.#reader.stats;
-    return { nmea_sentences: reader.accepted, nmea_fixes: reader.fixes };
+    return {
+      nmea_sentences: reader.accepted,
+      nmea_fixes: reader.fixes,
+      handler_errors: this.#handlerErrors,
+    };
   }
 
   start(): void {
@@ -68,8 +75,14 @@ export class RouteSimulatorSource implements PositionSource {
     const at = this.#now();
     const fix = this.#fixAt(at);
     for (const parsed of this.#reader.push(encodeFix(fix).join(''))) {
-      this.#setState(stateOfFix(parsed));
-      this.#options.onFix(parsed);
+      try {
+        this.#setState(stateOfFix(parsed));
+        this.#options.onFix(parsed);
+      } catch (error) {
+        // A bug downstream must not stop the receiver's timer.
+        this.#handlerErrors += 1;
+        this.#options.onHandlerError?.(error);
+      }
     }
   }
 
