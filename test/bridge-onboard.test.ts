@@ -118,6 +118,7 @@ async function onboard() {
       {},
       {
         gnss: { source: 'replay', replay: { file: path.join(work, name), speed: 1 } },
+        counter: { protocol: 'none' },
         stops: { planFile: path.join(work, 'plan.json'), arriveAfterS: 1, departAfterS: 1 },
         bridge: { passwordFile: path.join(work, 'bridge.password'), brokerUrl: running.url },
       },

@@ -12,6 +12,7 @@ import {
   topicFor,
   validatePayload,
   type BodyOf,
+  type MessageOf,
   type Config,
   type PlanMessage,
   type Stream,
@@ -27,6 +28,8 @@ import { createSource } from './sources/create-source.js';
 import type { GnssState } from './sources/position-source.js';
 import { DEMO_PLAN_PREFIX, demoPlan } from './sources/simulator/demo-plan.js';
 import { PlanStore } from './store/plan-store.js';
+import { startCounterPipeline, type CounterPipeline } from './counter-pipeline.js';
+import { distanceM } from './domain/geo.js';
 
 export interface BridgeOptions {
   readonly config: Config;
@@ -46,6 +49,8 @@ const TICK_MS = 1000;
 const STOP_REPORT_MS = 30_000;
 /** No receiver for this long raises an alarm on the status. */
 const NO_DEVICE_ALARM_MS = 60_000;
+/** The service day's time zone until a plan names one. */
+const DEFAULT_TIME_ZONE = 'Europe/Paris';
 /** In simulation, how long the retained plan may take to arrive before the demo plan is made. */
 const DEMO_PLAN_AFTER_MS = 2000;
 
@@ -158,8 +163,17 @@ export async function startBridge({
   const publishStop = () => {
     publish('stop', tracker.view(now()));
   };
+  /** The planned stop the bus stands at, or null. */
+  const currentStopId = () => {
+    const view = tracker.view(now());
+    return view.state === 'arrived' ? (view.current?.stopId ?? null) : null;
+  };
+  // Set once the link and the status exist (the counter publishes through them).
+  let counter: CounterPipeline | null = null;
+  let atDepot = false;
   const onTransition = (transition: StopTransition | null): boolean => {
     if (!transition) return false;
+    counter?.atStop(currentStopId());
     count('stop_transitions');
     logger.info(
       { from: transition.from, to: transition.to, stopId: transition.stopId },
@@ -193,6 +207,11 @@ export async function startBridge({
     if (verdict.clockSkewed) count('fixes_clock_skewed');
     const { accepted } = verdict;
     publish('gnss', gnssBody(accepted, via));
+    // Nobody is on board at the depot, whatever the counter missed during the day.
+    const depot = plan?.depot ?? null;
+    const inDepot = depot !== null && distanceM(accepted.fix, depot) <= depot.radiusM;
+    if (inDepot && !atDepot) counter?.reset(0, 'depot');
+    atDepot = inDepot;
     const changed = onTransition(
       tracker.update({
         at,
@@ -217,6 +236,7 @@ export async function startBridge({
   };
 
   const metrics = (): Record<string, number> => ({
+    ...counter?.metrics(),
     ...Object.fromEntries(REJECTIONS.map((reason) => [`fixes_rejected_${reason}`, 0])),
     ...Object.fromEntries(counters),
     ...Object.fromEntries(
@@ -245,11 +265,16 @@ export async function startBridge({
     clientId: config.bridge.username,
     will: { topic: statusTopic(busId, 'bridge'), payload: JSON.stringify(offline) },
     logger: logger.child({ component: 'onboard-link' }),
-    subscriptions: [topicFor('plan', busId)],
+    subscriptions: [topicFor('plan', busId), topicFor('cmd/occupancy', busId)],
     onMessage: (topic, payload) => {
       if (payload.byteLength === 0) return; // a cleared retained plan
       try {
         const decoded = decodeMessage(topic, payload);
+        if (decoded.stream === 'cmd/occupancy') {
+          // The driver counted the people on board: the count follows.
+          counter?.reset((decoded.message as MessageOf<'cmd/occupancy'>).onBoard, 'driver');
+          return;
+        }
         if (decoded.stream !== 'plan') return;
         const next = decoded.message as PlanMessage;
         if (next.planId === plan?.planId && next.date === plan.date) return; // a repeat, or our own
@@ -271,6 +296,7 @@ export async function startBridge({
     onConnect: () => {
       reporter.reportNow().catch(reportFailed);
       publishStop();
+      counter?.publish();
       // The bridge keeps the plan (central's, the file's or a saved one) and republishes it
       // retained on board, so the screens have it even if the broker lost its copy.
       if (plan !== null) publish('plan', stripEnvelope(plan));
@@ -293,11 +319,15 @@ export async function startBridge({
   const reportFailed = (error: unknown) => {
     logger.warn({ err: error }, 'status report failed');
   };
+  const counterHealth = () => counter?.health() ?? 'none';
   const alarms = () => [
     ...(noDeviceSince !== null && now() - noDeviceSince >= NO_DEVICE_ALARM_MS
       ? ['gnss_no_device']
       : []),
     ...(clockSkewed ? ['gnss_clock_skewed'] : []),
+    ...(['silent', 'blocked', 'fault'].includes(counterHealth())
+      ? [`counter_${counterHealth()}`]
+      : []),
   ];
   const reporter = new StatusReporter({
     busId,
@@ -313,6 +343,7 @@ export async function startBridge({
         plan:
           plan === null ? 'none' : tracker.view(now()).state === 'no_plan' ? 'other_day' : 'today',
         fix_time: clockSkewed ? 'untrusted' : 'ok',
+        counter: counterHealth(),
       },
       alarms: alarms(),
     }),
@@ -330,6 +361,23 @@ export async function startBridge({
 
   if (filePlan !== null) setPlan(filePlan, 'stops.planFile');
   else if (loaded.stored.plan !== null) setPlan(loaded.stored.plan, 'saved');
+  counter = await startCounterPipeline({
+    counter: config.counter,
+    dataDir: config.dataDir,
+    logger: logger.child({ component: `counter-${config.counter.protocol}` }),
+    now,
+    stopId: currentStopId,
+    timeZone: () => plan?.timeZone ?? DEFAULT_TIME_ZONE,
+    publishDoor: (body) => {
+      publish('door', body);
+    },
+    publishOccupancy: (body) => {
+      publish('occupancy', body);
+    },
+    onHealth: () => {
+      if (started) reporter.reportNow().catch(reportFailed);
+    },
+  });
   source.start();
   await reporter.start();
   started = true;
@@ -346,6 +394,7 @@ export async function startBridge({
       clearInterval(stopReport);
       clearTimeout(demoTimer);
       await source.stop();
+      await counter.stop();
       await reporter.stop().catch(reportFailed);
       await planStore.save({ plan, snapshot: tracker.snapshot() }).catch((error: unknown) => {
         logger.error({ err: error }, 'cannot save the plan and progress');

@@ -1,7 +1,7 @@
 // Test peers for serial code: a socat pseudo-terminal pair standing for a cable, one end for the
 // code under test, the other for the test to write what a device would send.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export interface PtyPair {
@@ -48,10 +48,14 @@ export async function plugPty(dir: string, name = 'gps'): Promise<PtyPair> {
     async unplug() {
       if (open) closeSync(fd);
       open = false;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      // Killed, socat leaves its links behind, pointing at pty numbers another test may get next.
+      rmSync(device, { force: true });
+      rmSync(feed, { force: true });
     },
   };
 }

@@ -1,9 +1,10 @@
 // Keeps the last day plan and the stop tracker's snapshot in one JSON file, replaced atomically,
 // so that a restart (or a power cut) mid-day resumes where the bus was.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProtocolError, validatePayload, type PlanMessage } from '@fsbus/shared';
 import type { TrackerSnapshot } from '../domain/stop-tracker.js';
+import { replaceFile } from './state-file.js';
 
 export const PLAN_STORE_FILE = 'plan-state.json';
 const FORMAT_VERSION = 1;
@@ -41,11 +42,9 @@ export interface PlanStoreLoad {
 /** One JSON file under `dir`; writes are queued so that they never interleave. */
 export class PlanStore {
   readonly file: string;
-  readonly #dir: string;
   #writes: Promise<unknown> = Promise.resolve();
 
   constructor(options: { readonly dir: string }) {
-    this.#dir = options.dir;
     this.file = path.join(options.dir, PLAN_STORE_FILE);
   }
 
@@ -121,24 +120,8 @@ export class PlanStore {
   }
 
   async #replace(text: string): Promise<void> {
-    const temporary = `${this.file}.tmp`;
     try {
-      await mkdir(this.#dir, { recursive: true });
-      const file = await open(temporary, 'w', 0o644);
-      try {
-        await file.writeFile(text, 'utf8');
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temporary, this.file);
-      // The rename lives in the directory: without this, a power cut may still undo it.
-      const dir = await open(this.#dir, 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
+      await replaceFile(this.file, text);
     } catch (error) {
       throw new PlanStoreError('write_failed', this.file, (error as Error).message, {
         cause: error,

@@ -217,6 +217,68 @@ export const ConfigSchema = z
           .max(921_600)
           .default(9600)
           .meta({ description: 'Serial baud rate.' }),
+        silentS: z.int().min(2).max(600).default(5).meta({
+          description:
+            'No reading for this long: the counter is silent (it sends one a second), s.',
+        }),
+        blockedS: z.int().min(5).max(3600).default(30).meta({
+          description:
+            'A beam blocked this long: the counter is blocked (someone or something in the door), s.',
+        }),
+        modbus: section(
+          {
+            unitId: z
+              .int()
+              .min(1)
+              .max(247)
+              .default(1)
+              .meta({ description: 'Modbus unit id of the counter.' }),
+            pollMs: z
+              .int()
+              .min(100)
+              .max(60_000)
+              .default(1000)
+              .meta({ description: 'Poll interval, ms.' }),
+            timeoutMs: z
+              .int()
+              .min(50)
+              .max(10_000)
+              .default(500)
+              .meta({ description: 'Answer timeout, ms.' }),
+            registerWords: z.literal([1, 2]).default(2).meta({
+              description: 'Registers per total: 1 (16-bit) or 2 (32-bit).',
+            }),
+            wordOrder: z.enum(['big', 'little']).default('big').meta({
+              description: 'For 32-bit totals: big = high word first.',
+            }),
+            doors: z
+              .array(
+                z.strictObject({
+                  door: z.int().min(1).max(16),
+                  inAddress: z.int().min(0).max(65_535),
+                  outAddress: z.int().min(0).max(65_535),
+                }),
+              )
+              .min(1)
+              .max(16)
+              .default([{ door: 1, inAddress: 0, outAddress: 2 }])
+              .meta({
+                description: "Holding register addresses of each door's in and out totals.",
+              }),
+          },
+          'Register map of an off-the-shelf counter (protocol: modbus-rtu).',
+        ),
+        simulator: section(
+          {
+            doors: z
+              .int()
+              .min(1)
+              .max(4)
+              .default(1)
+              .meta({ description: 'Doors the simulated counter watches.' }),
+          },
+          'Simulated counter (protocol: simulator): visitors at the planned stops.',
+        ),
       },
       'Door visitor counter.',
     ),

@@ -1,0 +1,250 @@
+// The door counter side of the bridge: a counter source -> door counts -> door events and
+// occupancy, kept on disk, with the counter's health. Wired by main.ts, which gives it the stop
+// the bus is at and a way to publish.
+import path from 'node:path';
+import type { BodyOf, Config } from '@fsbus/shared';
+import type { Logger } from '@fsbus/shared/node';
+import {
+  DoorCounts,
+  doorCountsSnapshotProblems,
+  type DoorCountsSnapshot,
+  type DoorReading,
+} from './domain/door-counts.js';
+import { Occupancy, type OccupancySnapshot, type ResetReason } from './domain/occupancy.js';
+import type { CounterLinkState, CounterSource } from './sources/counter/counter-source.js';
+import { LineCounterSource } from './sources/counter/line-serial.js';
+import { ModbusCounterSource } from './sources/counter/modbus.js';
+import { CounterSimulator } from './sources/counter/simulator.js';
+import { StateFile, readJson } from './store/state-file.js';
+
+/** `none`: no counter fitted (counter.protocol none). */
+export type CounterHealth = 'ok' | 'silent' | 'blocked' | 'fault' | 'none';
+
+export interface CounterPipelineOptions {
+  readonly counter: Config['counter'];
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** The planned stop the bus stands at now, or null. */
+  readonly stopId: () => string | null;
+  /** Time zone of the service day (the plan's). */
+  readonly timeZone: () => string;
+  readonly publishDoor: (body: BodyOf<'door'>) => void;
+  readonly publishOccupancy: (body: BodyOf<'occupancy'>) => void;
+  /** The counter's health changed (the status should say so now). */
+  readonly onHealth: (health: CounterHealth) => void;
+}
+
+export interface CounterPipeline {
+  health(): CounterHealth;
+  metrics(): Record<string, number>;
+  /** The bus arrived at a planned stop or left it. */
+  atStop(stopId: string | null): void;
+  /** People on board set to a known value (driver's command, depot). */
+  reset(onBoard: number, reason: ResetReason): void;
+  /** Publishes the current occupancy (on connect). */
+  publish(): void;
+  stop(): Promise<void>;
+}
+
+interface StoredCounter {
+  readonly doors: DoorCountsSnapshot;
+  readonly occupancy: OccupancySnapshot;
+}
+
+/** Writes to the SD card at most this often; a power cut loses at most this much counting. */
+const SAVE_WINDOW_MS = 1000;
+const HEALTH_CHECK_MS = 1000;
+
+function isOccupancySnapshot(value: unknown): value is OccupancySnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const isCount = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+  const inOut = (x: unknown) =>
+    typeof x === 'object' &&
+    x !== null &&
+    isCount((x as Record<string, unknown>).in) &&
+    isCount((x as Record<string, unknown>).out);
+  return (
+    isCount(v.onBoard) &&
+    typeof v.date === 'string' &&
+    inOut(v.today) &&
+    (v.stop === null || inOut(v.stop))
+  );
+}
+
+export async function startCounterPipeline(
+  options: CounterPipelineOptions,
+): Promise<CounterPipeline> {
+  const { counter, logger, now } = options;
+  const counts = new Map<string, number>();
+  const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
+  const store = new StateFile<StoredCounter>({
+    file: path.join(options.dataDir, 'bridge', 'counter-state.json'),
+    windowMs: SAVE_WINDOW_MS,
+    onError: (error) => {
+      count('store_errors');
+      logger.error({ err: error }, 'cannot save the door counts');
+    },
+  });
+
+  // What was counted before a restart: nobody is counted twice, nobody on board forgotten.
+  let stored: Partial<StoredCounter> = {};
+  try {
+    const data = (await readJson(store.file)) as Partial<StoredCounter> | undefined;
+    if (data !== undefined) {
+      const problems = doorCountsSnapshotProblems(data.doors);
+      if (problems.length > 0 || !isOccupancySnapshot(data.occupancy)) {
+        throw new Error(problems.join('; ') || 'occupancy: not a saved occupancy');
+      }
+      stored = data;
+    }
+  } catch (error) {
+    count('store_errors');
+    logger.error(
+      { file: store.file, err: (error as Error).message },
+      'saved door counts unusable: starting afresh',
+    );
+  }
+  const doorCounts = new DoorCounts({}, stored.doors);
+  const occupancy = new Occupancy({ timeZone: options.timeZone(), at: now() }, stored.occupancy);
+  const save = () => {
+    store.save({ doors: doorCounts.snapshot(), occupancy: occupancy.snapshot() });
+  };
+  const publishOccupancy = () => {
+    options.publishOccupancy(occupancy.view(now()));
+  };
+
+  let link: CounterLinkState = 'no_device';
+  const startedAt = now();
+  const onReading = (reading: DoorReading) => {
+    const event = doorCounts.take(reading);
+    if (event) {
+      const stopId = options.stopId();
+      options.publishDoor({
+        door: event.door,
+        in: event.in,
+        out: event.out,
+        quality: event.quality,
+        stopId,
+      });
+      occupancy.add(event, stopId);
+      publishOccupancy();
+    }
+    save();
+  };
+  const onState = (state: CounterLinkState) => {
+    if (state !== link) logger.info({ counter: state }, 'counter link state');
+    link = state;
+    checkHealth();
+  };
+
+  const source: CounterSource | null = createCounterSource(counter, {
+    onReading,
+    onState,
+    now,
+    logger,
+    atStop: () => options.stopId() !== null,
+  });
+
+  const health = (): CounterHealth => {
+    if (source === null) return 'none';
+    if (link === 'no_device' || link === 'fault') return 'fault';
+    const doors = doorCounts.health();
+    const at = now();
+    const last = Math.max(startedAt, ...doors.map((d) => d.lastReadingAt));
+    if (link === 'silent' || at - last >= counter.silentS * 1000) return 'silent';
+    if (
+      doors.some((d) => d.blockedSince !== null && at - d.blockedSince >= counter.blockedS * 1000)
+    )
+      return 'blocked';
+    if (doors.some((d) => d.flags.tamper)) return 'fault';
+    return 'ok';
+  };
+  let reported = health();
+  const checkHealth = () => {
+    const current = health();
+    if (current === reported) return;
+    reported = current;
+    logger.warn({ counter: current }, 'counter health');
+    options.onHealth(current);
+  };
+  const healthTimer = setInterval(checkHealth, HEALTH_CHECK_MS);
+  source?.start();
+
+  return {
+    health,
+    metrics: () => ({
+      ...Object.fromEntries(Object.entries(doorCounts.stats).map(([k, v]) => [`counter_${k}`, v])),
+      ...Object.fromEntries(
+        Object.entries(source?.stats ?? {}).map(([k, v]) => [`counter_link_${k}`, v]),
+      ),
+      ...Object.fromEntries([...counts].map(([k, v]) => [`counter_${k}`, v])),
+      on_board: occupancy.view(now()).onBoard,
+    }),
+    atStop(stopId) {
+      occupancy.atStop(stopId);
+      save();
+      publishOccupancy();
+    },
+    reset(onBoard, reason) {
+      occupancy.reset(onBoard, reason, now());
+      logger.info({ onBoard, reason }, 'occupancy set');
+      save();
+      publishOccupancy();
+    },
+    publish: publishOccupancy,
+    async stop() {
+      clearInterval(healthTimer);
+      await source?.stop();
+      save();
+      await store.flush();
+    },
+  };
+}
+
+function createCounterSource(
+  counter: Config['counter'],
+  context: {
+    onReading: (reading: DoorReading) => void;
+    onState: (state: CounterLinkState) => void;
+    now: () => number;
+    logger: Logger;
+    atStop: () => boolean;
+  },
+): CounterSource | null {
+  const { onReading, onState, now, logger } = context;
+  switch (counter.protocol) {
+    case 'none':
+      return null;
+    case 'fsbus-line':
+      return new LineCounterSource({
+        path: counter.path,
+        baudRate: counter.baudRate,
+        // A counter sends a heartbeat a second: a long silence means a dead port handle.
+        watchdogMs: Math.max(30_000, counter.silentS * 1000),
+        now,
+        logger,
+        onReading,
+        onState,
+      });
+    case 'modbus-rtu':
+      return new ModbusCounterSource({
+        path: counter.path,
+        baudRate: counter.baudRate,
+        ...counter.modbus,
+        now,
+        logger,
+        onReading,
+        onState,
+      });
+    case 'simulator':
+      return new CounterSimulator({
+        doors: counter.simulator.doors,
+        atStop: context.atStop,
+        now,
+        onReading,
+        onState,
+      });
+  }
+}

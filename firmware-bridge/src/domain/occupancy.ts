@@ -1,0 +1,118 @@
+// People on board and the day's totals, from door events: never below 0, set to a known value
+// at the depot, by the driver, and at the start of a service day. Pure: times come with inputs.
+import type { BodyOf } from '@fsbus/shared';
+import type { DoorEvent } from './door-counts.js';
+
+export type OccupancyView = BodyOf<'occupancy'>;
+export type ResetReason = NonNullable<OccupancyView['lastReset']>['reason'];
+
+/** Plain-JSON state, so a restart in the middle of the day keeps its counts. */
+export interface OccupancySnapshot {
+  readonly onBoard: number;
+  readonly date: string;
+  readonly today: { readonly in: number; readonly out: number };
+  readonly stop: { readonly stopId: string; readonly in: number; readonly out: number } | null;
+  readonly lastReset: { readonly at: number; readonly reason: ResetReason } | null;
+}
+
+/** The service date (YYYY-MM-DD) of an instant in a time zone. */
+function serviceDate(at: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(at));
+}
+
+export class Occupancy {
+  readonly #timeZone: string;
+  #state: OccupancySnapshot;
+
+  /** A fresh count starts at 0 (reason `start`), unless a snapshot of the same day is given. */
+  constructor(options: { timeZone: string; at: number }, snapshot?: OccupancySnapshot) {
+    this.#timeZone = options.timeZone;
+    const today = serviceDate(options.at, options.timeZone);
+    this.#state =
+      snapshot?.date === today
+        ? snapshot
+        : {
+            onBoard: 0,
+            date: today,
+            today: { in: 0, out: 0 },
+            stop: null,
+            lastReset: { at: options.at, reason: snapshot ? 'new_day' : 'start' },
+          };
+  }
+
+  /**
+   * Adds a door event; `stopId` is the planned stop the bus is at (null between stops).
+   * Returns true when the service day changed first (the caller publishes that too).
+   */
+  add(event: DoorEvent, stopId: string | null): boolean {
+    const newDay = this.#rollDay(event.at);
+    const s = this.#state;
+    const stop =
+      stopId === null
+        ? null
+        : s.stop?.stopId === stopId
+          ? { stopId, in: s.stop.in + event.in, out: s.stop.out + event.out }
+          : { stopId, in: event.in, out: event.out };
+    this.#state = {
+      ...s,
+      onBoard: Math.max(0, s.onBoard + event.in - event.out),
+      today: { in: s.today.in + event.in, out: s.today.out + event.out },
+      stop,
+    };
+    return newDay;
+  }
+
+  /** The bus is now at `stopId` (or between stops): the stop totals follow it. */
+  atStop(stopId: string | null): void {
+    if ((this.#state.stop?.stopId ?? null) === stopId) return;
+    this.#state = { ...this.#state, stop: stopId === null ? null : { stopId, in: 0, out: 0 } };
+  }
+
+  /** Sets the people on board to a known value (the depot: 0; the driver: what they see). */
+  reset(onBoard: number, reason: ResetReason, at: number): void {
+    this.#rollDay(at);
+    this.#state = { ...this.#state, onBoard, lastReset: { at, reason } };
+  }
+
+  /** Starts a new service day when `at` is in one: the day's totals and onBoard go to 0. */
+  #rollDay(at: number): boolean {
+    const date = serviceDate(at, this.#timeZone);
+    if (date === this.#state.date) return false;
+    this.#state = {
+      onBoard: 0,
+      date,
+      today: { in: 0, out: 0 },
+      stop: null,
+      lastReset: { at, reason: 'new_day' },
+    };
+    return true;
+  }
+
+  /** The body of the retained `occupancy` message at `at`. */
+  view(at: number): OccupancyView {
+    this.#rollDay(at);
+    const { onBoard, date, today, stop, lastReset } = this.#state;
+    return {
+      onBoard,
+      date,
+      today: { ...today },
+      stop: stop === null ? null : { ...stop },
+      lastReset:
+        lastReset === null
+          ? null
+          : {
+              at: new Date(Math.floor(lastReset.at / 1000) * 1000).toISOString(),
+              reason: lastReset.reason,
+            },
+    };
+  }
+
+  snapshot(): OccupancySnapshot {
+    return structuredClone(this.#state);
+  }
+}

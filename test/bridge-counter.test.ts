@@ -1,0 +1,190 @@
+// The door counter end to end: a counter speaking the line protocol on a socat pseudo-terminal,
+// the bridge, the on-board broker, and a monitor adding up the door events it receives. Through
+// noise, bad checksums, cut lines, a wrap of the totals, a device reset, an unplug and a burst,
+// the people the bridge publishes are the people the device counted.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { topicFor, type DoorMessage, type OccupancyMessage } from '@fsbus/shared';
+import { createLogger } from '@fsbus/shared/node';
+import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js';
+import { formatCounterSentence } from '../firmware-bridge/src/sources/counter/line-protocol.js';
+import { plugPty, type PtyPair } from '../firmware-bridge/test/pty.js';
+import {
+  BUS,
+  PASSWORD,
+  collect,
+  end,
+  login,
+  startTestBroker,
+  testConfig,
+  until,
+  type TestBroker,
+} from '../broker/test/harness.js';
+
+const NO_FLAGS = { blocked: false, tamper: false, lowSignal: false, poweredUp: false };
+
+/** The counter at the door: its totals and seq, as the firmware keeps them. */
+class Device {
+  seq = 0;
+  inTotal = 0;
+  outTotal = 0;
+  poweredUp = true;
+  /** People the device counted that the bridge can know of (not those before it joined). */
+  truth = { in: 0, out: 0 };
+
+  constructor(public pty: PtyPair) {}
+
+  line(): string {
+    const sentence = formatCounterSentence({
+      type: 'reading',
+      door: 1,
+      seq: this.seq,
+      inTotal: this.inTotal,
+      outTotal: this.outTotal,
+      flags: { ...NO_FLAGS, poweredUp: this.poweredUp },
+    });
+    this.seq = (this.seq + 1) % 65_536;
+    return sentence;
+  }
+
+  send(extra = ''): void {
+    this.pty.write(extra + this.line());
+  }
+
+  people(inCount: number, out: number): void {
+    this.inTotal = (this.inTotal + inCount) % 65_536;
+    this.outTotal = (this.outTotal + out) % 65_536;
+    this.truth.in += inCount;
+    this.truth.out += out;
+  }
+
+  /** The device restarts: seq and totals from 0, flagged powered up for its first lines. */
+  powerUp(): void {
+    this.seq = 0;
+    this.inTotal = 0;
+    this.outTotal = 0;
+    this.poweredUp = true;
+  }
+}
+
+let broker: TestBroker | undefined;
+let bridge: RunningBridge | undefined;
+let pty: PtyPair | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await bridge?.stop();
+  await broker?.stop();
+  await pty?.unplug();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  bridge = broker = pty = dir = undefined;
+});
+
+describe('door counter through the bridge', () => {
+  it('publishes exactly the people the device counted, whatever the line does', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'fsbus-counter-'));
+    dir = work;
+    writeFileSync(path.join(work, 'bridge.password'), PASSWORD);
+    pty = await plugPty(work, 'counter');
+    const device = new Device(pty);
+    broker = await startTestBroker(testConfig(work));
+    const monitor = await login(broker.url, 'monitor');
+    const seen = collect(monitor);
+    await monitor.subscribeAsync([topicFor('door', BUS), topicFor('occupancy', BUS)], { qos: 1 });
+    const config = testConfig(
+      work,
+      {},
+      {
+        gnss: { source: 'simulator' },
+        counter: { protocol: 'fsbus-line', path: pty.device },
+        bridge: { passwordFile: path.join(work, 'bridge.password'), brokerUrl: broker.url },
+      },
+    );
+    const logger = createLogger({
+      service: 'bridge',
+      level: 'warn',
+      destination: new PassThrough(),
+    });
+    const running = await startBridge({ config, logger, version: '0.1.0' });
+    bridge = running;
+    const doors = () =>
+      seen
+        .filter((m) => m.topic.endsWith('/door'))
+        .map((m) => JSON.parse(m.payload) as DoorMessage);
+    const published = () =>
+      doors().reduce((sum, d) => ({ in: sum.in + d.in, out: sum.out + d.out }), { in: 0, out: 0 });
+    const agree = async (what: string) => {
+      await until(
+        () => published().in === device.truth.in && published().out === device.truth.out,
+        `${what}: published ${JSON.stringify(published())}, counted ${JSON.stringify(device.truth)}`,
+        15_000,
+      );
+    };
+    await until(() => (running.metrics().counter_link_opens ?? 0) >= 1, 'the counter port open');
+
+    // Power-up lines, people, noise, a bad checksum and lines cut across writes.
+    for (let i = 0; i < 10; i++) {
+      if (i === 3) device.people(3, 0);
+      device.send(i === 5 ? '\u0000\u00ffgarbage\r\n$FSDC,1,999,1,1,00*00\r\n' : '');
+    }
+    device.poweredUp = false;
+    device.people(2, 1);
+    const cut = device.line();
+    pty.write(cut.slice(0, 9));
+    pty.write(cut.slice(9));
+    await agree('after noise and cut lines');
+
+    // The totals wrap: the device has counted 65,530 since power-up long ago (one jump would be
+    // implausible, so it climbs past the wrap in steps the bridge sees).
+    device.inTotal = 65_530;
+    device.outTotal = 65_531;
+    device.send(); // a new baseline the bridge takes as a glitch: nobody counted
+    device.truth = { ...published() };
+    device.people(4, 2);
+    device.send();
+    device.people(5, 6); // 65530 + 9 = 65539 -> 3: the wrap
+    device.send();
+    await agree('across the wrap');
+
+    // The device resets mid-day: the people counted since power-up come through.
+    device.powerUp();
+    device.people(2, 0);
+    for (let i = 0; i < 10; i++) device.send();
+    device.poweredUp = false;
+    await agree('after a device reset');
+
+    // Unplugged for 10 s; people go through meanwhile; plugged back: they are counted.
+    await pty.unplug();
+    device.people(3, 3);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    pty = await plugPty(work, 'counter');
+    device.pty = pty;
+    const talking = setInterval(() => {
+      device.send();
+    }, 200);
+    try {
+      await agree('after the unplug');
+    } finally {
+      clearInterval(talking);
+    }
+
+    // A burst: 50 people in 10 s, a line for each.
+    for (let i = 0; i < 50; i++) {
+      device.people(1, 0);
+      device.send();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await agree('after a burst of 50');
+
+    const occupancy = seen
+      .filter((m) => m.topic.endsWith('/occupancy'))
+      .map((m) => JSON.parse(m.payload) as OccupancyMessage)
+      .at(-1);
+    expect(occupancy?.today).toEqual(published());
+    expect(running.metrics().counter_resets).toBeGreaterThanOrEqual(1);
+    expect(running.metrics().counter_link_rejected_checksum).toBeGreaterThanOrEqual(1);
+    await end(monitor);
+  }, 90_000);
+});
