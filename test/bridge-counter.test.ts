@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { topicFor, type DoorMessage, type OccupancyMessage } from '@fsbus/shared';
+import {
+  MessageFactory,
+  statusTopic,
+  topicFor,
+  type DoorMessage,
+  type OccupancyMessage,
+  type StatusMessage,
+} from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
 import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js';
 import { formatCounterSentence } from '../firmware-bridge/src/sources/counter/line-protocol.js';
@@ -185,6 +192,34 @@ describe('door counter through the bridge', () => {
     expect(occupancy?.today).toEqual(published());
     expect(running.metrics().counter_resets).toBeGreaterThanOrEqual(1);
     expect(running.metrics().counter_link_rejected_checksum).toBeGreaterThanOrEqual(1);
-    await end(monitor);
+
+    // The driver counts 4 people on board: the occupancy follows, and says why.
+    const driver = await login(broker.url, 'driver');
+    const factory = new MessageFactory({ busId: BUS, source: 'driver' });
+    await driver.publishAsync(
+      topicFor('cmd/occupancy', BUS),
+      JSON.stringify(factory.create('cmd/occupancy', { action: 'reset', onBoard: 4 })),
+      { qos: 1 },
+    );
+    const lastOccupancy = () =>
+      seen
+        .filter((m) => m.topic.endsWith('/occupancy'))
+        .map((m) => JSON.parse(m.payload) as OccupancyMessage)
+        .at(-1);
+    await until(() => lastOccupancy()?.lastReset?.reason === 'driver', 'the driver reset');
+    expect(lastOccupancy()).toMatchObject({ onBoard: 4, today: published() });
+
+    // The counter stops talking: within its 5 s the status says silent, with an alarm.
+    await monitor.subscribeAsync(statusTopic(BUS, 'bridge'), { qos: 1 });
+    await until(
+      () =>
+        seen
+          .filter((m) => m.topic.endsWith('/status/bridge'))
+          .map((m) => JSON.parse(m.payload) as StatusMessage)
+          .some((m) => m.health.counter === 'silent' && m.alarms.includes('counter_silent')),
+      'a silent counter on the status',
+      10_000,
+    );
+    await end(monitor, driver);
   }, 90_000);
 });
