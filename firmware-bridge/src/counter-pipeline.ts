@@ -13,7 +13,6 @@ import {
 import { Occupancy, type OccupancySnapshot, type ResetReason } from './domain/occupancy.js';
 import type { CounterLinkState, CounterSource } from './sources/counter/counter-source.js';
 import { LineCounterSource } from './sources/counter/line-serial.js';
-import { ModbusCounterSource } from './sources/counter/modbus.js';
 import { CounterSimulator } from './sources/counter/simulator.js';
 import { StateFile, readJson } from './store/state-file.js';
 
@@ -139,7 +138,7 @@ export async function startCounterPipeline(
     checkHealth();
   };
 
-  const source: CounterSource | null = createCounterSource(counter, {
+  const source: CounterSource | null = await createCounterSource(counter, {
     onReading,
     onState,
     now,
@@ -203,7 +202,7 @@ export async function startCounterPipeline(
   };
 }
 
-function createCounterSource(
+async function createCounterSource(
   counter: Config['counter'],
   context: {
     onReading: (reading: DoorReading) => void;
@@ -212,7 +211,7 @@ function createCounterSource(
     logger: Logger;
     atStop: () => boolean;
   },
-): CounterSource | null {
+): Promise<CounterSource | null> {
   const { onReading, onState, now, logger } = context;
   switch (counter.protocol) {
     case 'none':
@@ -228,7 +227,9 @@ function createCounterSource(
         onReading,
         onState,
       });
-    case 'modbus-rtu':
+    case 'modbus-rtu': {
+      // Loaded only on a bus with a Modbus counter: the library costs memory on the others.
+      const { ModbusCounterSource } = await import('./sources/counter/modbus.js');
       return new ModbusCounterSource({
         path: counter.path,
         baudRate: counter.baudRate,
@@ -238,6 +239,7 @@ function createCounterSource(
         onReading,
         onState,
       });
+    }
     case 'simulator':
       return new CounterSimulator({
         doors: counter.simulator.doors,
