@@ -3,17 +3,17 @@
 // them, filters, tracks the stop and publishes on a real fsbus-broker. Measured for 60 s after a
 // warm-up, beside an idle Node process started the same way (the baseline: what Node itself
 // costs). Target: under 2 % of one core and under 80 MB RSS.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { MessageFactory } from '@fsbus/shared';
 import { hashPassword } from '@fsbus/shared/node';
 import { EMPTY_FIX } from '../src/domain/fix.js';
 import { encodeFix } from '../src/sources/nmea/encode.js';
 import { demoPlan } from '../src/sources/simulator/demo-plan.js';
 import { positionAt, timeline } from '../src/sources/simulator/route.js';
+import { startService } from './service.js';
 import { plugPty } from '../test/pty.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -35,33 +35,6 @@ function cpuSeconds(pid: number): number {
 function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
-}
-
-/** Spawns a service and resolves once one of its JSON log lines satisfies `ready`. */
-async function service(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-  ready: (entry: Record<string, unknown>) => boolean,
-): Promise<{ child: ChildProcess; entry: Record<string, unknown> }> {
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  const entry = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    child.once('exit', (code) => {
-      reject(new Error(`${name} exited with ${String(code)}`));
-    });
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        if (ready(parsed)) resolve(parsed);
-      } catch {
-        // not a JSON line
-      }
-    });
-  });
-  return { child, entry };
 }
 
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
@@ -117,14 +90,12 @@ const receiver = setInterval(() => {
   );
 }, 1000 / RATE_HZ);
 
-const broker = await service(
-  'fsbus-broker',
+const broker = await startService(
   [path.join(ROOT, 'broker/bin/fsbus-broker.js'), '--config', config],
   {},
   (entry) => typeof entry.tcpPort === 'number',
 );
-const bridge = await service(
-  'fsbus-bridge',
+const bridge = await startService(
   [path.join(ROOT, 'firmware-bridge/bin/fsbus-bridge.js'), '--config', config],
   { FSBUS_BRIDGE__BROKER_URL: `mqtt://127.0.0.1:${String(broker.entry.tcpPort)}` },
   (entry) => entry.msg === 'bridge started',

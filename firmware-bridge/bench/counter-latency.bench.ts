@@ -3,17 +3,17 @@
 // (line reader, door counts, occupancy, state file, schema check) and fsbus-broker (login, ACL,
 // schema check). Beside it, in the same run, the same kind of pty read directly in this process:
 // the transport floor. p50 and p99 over 1,000 events each. Target: fsbus-bridge p99 under 20 ms.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { ReadlineParser } from '@serialport/parser-readline';
 import mqtt from 'mqtt';
 import { SerialPort } from 'serialport';
 import { topicFor } from '@fsbus/shared';
 import { hashPassword } from '@fsbus/shared/node';
 import { formatCounterSentence } from '../src/sources/counter/line-protocol.js';
+import { startService } from './service.js';
 import { plugPty, type PtyPair } from '../test/pty.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,33 +21,6 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const PASSWORD = 'bench password, not secret';
 const BUS = 'bench-bus';
 const NO_FLAGS = { blocked: false, tamper: false, lowSignal: false, poweredUp: false };
-
-/** Spawns a process and resolves once one of its JSON log lines satisfies `ready`. */
-async function service(
-  args: string[],
-  env: Record<string, string>,
-  ready: (entry: Record<string, unknown>) => boolean,
-): Promise<{ child: ChildProcess; entry: Record<string, unknown> }> {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  const entry = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    child.once('exit', (code) => {
-      reject(new Error(`${args.join(' ')} exited with ${String(code)}`));
-    });
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        if (ready(parsed)) resolve(parsed);
-      } catch {
-        // not a JSON line
-      }
-    });
-  });
-  return { child, entry };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
@@ -103,13 +76,13 @@ writeFileSync(
     'bridge: { passwordFile: bridge.password }',
   ].join('\n'),
 );
-const broker = await service(
+const broker = await startService(
   [path.join(ROOT, 'broker/bin/fsbus-broker.js'), '--config', config],
   {},
   (entry) => typeof entry.tcpPort === 'number',
 );
 const url = `mqtt://127.0.0.1:${String(broker.entry.tcpPort)}`;
-const bridge = await service(
+const bridge = await startService(
   [path.join(ROOT, 'firmware-bridge/bin/fsbus-bridge.js'), '--config', config],
   { FSBUS_BRIDGE__BROKER_URL: url },
   (entry) => entry.msg === 'bridge started',

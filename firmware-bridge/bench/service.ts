@@ -1,0 +1,30 @@
+// Starting a built fsbus service for a benchmark: spawned with Node, ready when one of its JSON
+// log lines says so.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** Spawns `node ...args` and resolves once one of its JSON log lines satisfies `ready`. */
+export async function startService(
+  args: string[],
+  env: Record<string, string>,
+  ready: (entry: Record<string, unknown>) => boolean,
+): Promise<{ child: ChildProcess; entry: Record<string, unknown> }> {
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  const entry = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`${args.join(' ')} exited with ${String(code)}`));
+    });
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (ready(parsed)) resolve(parsed);
+      } catch {
+        // not a JSON line
+      }
+    });
+  });
+  return { child, entry };
+}
