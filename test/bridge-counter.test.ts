@@ -220,6 +220,26 @@ describe('door counter through the bridge', () => {
       'a silent counter on the status',
       10_000,
     );
+
+    // A restart: the counts come back from disk. Two people came in while the bridge was down:
+    // they are counted (from the saved totals), and nobody already counted is counted again.
+    await running.stop();
+    device.people(2, 0);
+    const occupancyBefore = lastOccupancy();
+    const restarted = await startBridge({ config, logger, version: '0.1.0' });
+    bridge = restarted;
+    const messagesBefore = seen.length;
+    await until(
+      () => seen.slice(messagesBefore).some((m) => m.topic.endsWith('/occupancy')),
+      'the occupancy published by the restarted bridge',
+    );
+    expect(lastOccupancy()).toMatchObject({
+      onBoard: occupancyBefore?.onBoard,
+      today: occupancyBefore?.today,
+    });
+    device.send();
+    device.send();
+    await agree('after a restart');
     await end(monitor, driver);
   }, 90_000);
 });
