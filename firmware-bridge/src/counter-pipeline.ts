@@ -165,7 +165,8 @@ export async function startCounterPipeline(
     const current = health();
     if (current === reported) return;
     reported = current;
-    logger.warn({ counter: current }, 'counter health');
+    const level = current === 'ok' || current === 'none' ? 'info' : 'warn';
+    logger[level]({ counter: current }, 'counter health');
     options.onHealth(current);
   };
   const healthTimer = setInterval(checkHealth, HEALTH_CHECK_MS);

@@ -378,6 +378,8 @@ export async function startBridge({
       if (started) reporter.reportNow().catch(reportFailed);
     },
   });
+  // The saved occupancy may name a stop the bus has left since.
+  counter.atStop(currentStopId());
   source.start();
   await reporter.start();
   started = true;
