@@ -3,7 +3,7 @@
 // the bus is at and a way to publish.
 import path from 'node:path';
 import type { BodyOf, Config } from '@fsbus/shared';
-import type { Logger } from '@fsbus/shared/node';
+import { ConfigError, type Logger } from '@fsbus/shared/node';
 import {
   DoorCounts,
   doorCountsSnapshotProblems,
@@ -231,15 +231,28 @@ async function createCounterSource(
     case 'modbus-rtu': {
       // Loaded only on a bus with a Modbus counter: the library costs memory on the others.
       const { ModbusCounterSource } = await import('./sources/counter/modbus.js');
-      return new ModbusCounterSource({
-        path: counter.path,
-        baudRate: counter.baudRate,
-        ...counter.modbus,
-        now,
-        logger,
-        onReading,
-        onState,
-      });
+      try {
+        return new ModbusCounterSource({
+          path: counter.path,
+          baudRate: counter.baudRate,
+          ...counter.modbus,
+          now,
+          logger,
+          onReading,
+          onState,
+        });
+      } catch (error) {
+        // Overlapping registers and the like: a config problem, exit 78 with the key.
+        if (!(error instanceof RangeError)) throw error;
+        throw new ConfigError([
+          {
+            source: 'config',
+            path: 'counter.modbus.doors',
+            expected: 'a register map the counter can be read with',
+            found: error.message,
+          },
+        ]);
+      }
     }
     case 'simulator':
       return new CounterSimulator({
