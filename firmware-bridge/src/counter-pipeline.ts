@@ -39,7 +39,9 @@ export interface CounterPipeline {
   metrics(): Record<string, number>;
   /** The bus arrived at a planned stop or left it. */
   atStop(stopId: string | null): void;
-  /** People on board set to a known value (driver's command, depot). */
+  /** The bus is in its depot or not (entering it sets the people on board to 0). */
+  inDepot(inside: boolean): void;
+  /** People on board set to a known value (driver's command). */
   reset(onBoard: number, reason: ResetReason): void;
   /** Publishes the current occupancy (on connect). */
   publish(): void;
@@ -184,6 +186,12 @@ export async function startCounterPipeline(
     }),
     atStop(stopId) {
       occupancy.atStop(stopId);
+      save();
+      publishOccupancy();
+    },
+    inDepot(inside) {
+      if (!occupancy.inDepot(inside, now())) return;
+      logger.info({ onBoard: 0, reason: 'depot' }, 'occupancy set');
       save();
       publishOccupancy();
     },

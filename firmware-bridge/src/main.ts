@@ -170,7 +170,6 @@ export async function startBridge({
   };
   // Set once the link and the status exist (the counter publishes through them).
   let counter: CounterPipeline | null = null;
-  let atDepot = false;
   const onTransition = (transition: StopTransition | null): boolean => {
     if (!transition) return false;
     counter?.atStop(currentStopId());
@@ -209,9 +208,7 @@ export async function startBridge({
     publish('gnss', gnssBody(accepted, via));
     // Nobody is on board at the depot, whatever the counter missed during the day.
     const depot = plan?.depot ?? null;
-    const inDepot = depot !== null && distanceM(accepted.fix, depot) <= depot.radiusM;
-    if (inDepot && !atDepot) counter?.reset(0, 'depot');
-    atDepot = inDepot;
+    counter?.inDepot(depot !== null && distanceM(accepted.fix, depot) <= depot.radiusM);
     const changed = onTransition(
       tracker.update({
         at,

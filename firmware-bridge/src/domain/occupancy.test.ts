@@ -60,6 +60,23 @@ describe('Occupancy', () => {
     });
   });
 
+  it('goes to 0 when the bus enters its depot, once per entry', () => {
+    const occupancy = new Occupancy(options);
+    occupancy.add(event(at('17:40:00'), 3, 0), null);
+    expect(occupancy.inDepot(false, at('17:50:00'))).toBe(false);
+    expect(occupancy.inDepot(true, at('18:00:00'))).toBe(true);
+    expect(occupancy.view(at('18:00:01'))).toMatchObject({
+      onBoard: 0,
+      lastReset: { at: '2026-11-23T17:00:00.000Z', reason: 'depot' },
+    });
+    occupancy.add(event(at('18:05:00'), 1, 0), null); // the driver steps in for the night check
+    expect(occupancy.inDepot(true, at('18:06:00'))).toBe(false);
+    expect(occupancy.view(at('18:06:01')).onBoard).toBe(1);
+    occupancy.inDepot(false, at('18:30:00'));
+    expect(occupancy.inDepot(true, at('19:00:00'))).toBe(true);
+    expect(occupancy.view(at('19:00:01')).onBoard).toBe(0);
+  });
+
   it('starts a new service day at midnight in the bus time zone', () => {
     const occupancy = new Occupancy(options);
     occupancy.add(event(at('23:30:00'), 2, 0), null);

@@ -28,6 +28,7 @@ function serviceDate(at: number, timeZone: string): string {
 export class Occupancy {
   readonly #timeZone: string;
   #state: OccupancySnapshot;
+  #inDepot = false;
 
   /** A fresh count starts at 0 (reason `start`), unless a snapshot of the same day is given. */
   constructor(options: { timeZone: string; at: number }, snapshot?: OccupancySnapshot) {
@@ -71,6 +72,18 @@ export class Occupancy {
   atStop(stopId: string | null): void {
     if ((this.#state.stop?.stopId ?? null) === stopId) return;
     this.#state = { ...this.#state, stop: stopId === null ? null : { stopId, in: 0, out: 0 } };
+  }
+
+  /**
+   * Where the bus is: in its depot or not. Entering the depot sets the people on board to 0
+   * (nobody sleeps on the bus, whatever the counter missed); staying there changes nothing.
+   * Returns true when it reset the count.
+   */
+  inDepot(inside: boolean, at: number): boolean {
+    const entering = inside && !this.#inDepot;
+    this.#inDepot = inside;
+    if (entering) this.reset(0, 'depot', at);
+    return entering;
   }
 
   /** Sets the people on board to a known value (the depot: 0; the driver: what they see). */
