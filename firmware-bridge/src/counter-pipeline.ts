@@ -118,6 +118,7 @@ export async function startCounterPipeline(
 
   let link: CounterLinkState = 'no_device';
   const startedAt = now();
+  const savedTotals = new Map<number, string>();
   const onReading = (reading: DoorReading) => {
     const event = doorCounts.take(reading);
     if (event) {
@@ -132,7 +133,13 @@ export async function startCounterPipeline(
       occupancy.add(event, stopId);
       publishOccupancy();
     }
-    save();
+    // A heartbeat repeats the same totals every second: the SD card is written only when a
+    // door's totals moved (people, or a new baseline after a reset).
+    const totals = `${String(reading.inTotal)},${String(reading.outTotal)}`;
+    if (savedTotals.get(reading.door) !== totals) {
+      savedTotals.set(reading.door, totals);
+      save();
+    }
   };
   const onState = (state: CounterLinkState) => {
     if (state !== link) logger.info({ counter: state }, 'counter link state');

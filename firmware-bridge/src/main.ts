@@ -185,9 +185,11 @@ export async function startBridge({
   const setPlan = (next: PlanMessage | null, why: string) => {
     plan = next;
     logger.info({ planId: next?.planId ?? null, date: next?.date ?? null, why }, 'day plan set');
-    onTransition(tracker.setPlan(next, now()));
-    savePlan();
-    publishStop();
+    // A transition publishes the stop and saves; without one, the new plan still needs both.
+    if (!onTransition(tracker.setPlan(next, now()))) {
+      savePlan();
+      publishStop();
+    }
   };
 
   const via = gnss.source === 'serial' ? 'nmea' : gnss.source;
@@ -284,10 +286,10 @@ export async function startBridge({
         }
         setPlan(next, 'received');
       } catch (error) {
-        // Inside mqtt.js's message listener: nothing may escape.
+        // Inside mqtt.js's message listener: nothing may escape. A plan or a driver's command.
         const code = error instanceof ProtocolError ? error.code : 'handler_error';
-        count(`plan_rejected_${code}`);
-        logger.warn({ topic, code, err: (error as Error).message }, 'plan refused');
+        count(`received_rejected_${code}`);
+        logger.warn({ topic, code, err: (error as Error).message }, 'message refused');
       }
     },
     onConnect: () => {
