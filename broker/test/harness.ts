@@ -152,12 +152,14 @@ export function collect(client: MqttClient): { topic: string; payload: string; r
 /** Waits until `condition` holds, polling; fails with `what` after the deadline. */
 export async function until(
   condition: () => boolean,
-  what: string,
+  what: string | (() => string),
   deadlineMs = 5000,
 ): Promise<void> {
   const end = Date.now() + deadlineMs;
   while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -13,7 +13,7 @@ import {
 import { Occupancy, type OccupancySnapshot, type ResetReason } from './domain/occupancy.js';
 import type { CounterLinkState, CounterSource } from './sources/counter/counter-source.js';
 import { LineCounterSource } from './sources/counter/line-serial.js';
-import { CounterSimulator } from './sources/counter/simulator.js';
+import { LineCounterSimulator } from './sources/counter/line-simulator.js';
 import { StateFile, readJson } from './store/state-file.js';
 
 /** `none`: no counter fitted (counter.protocol none). */
@@ -198,6 +198,7 @@ export async function startCounterPipeline(
     },
     inDepot(inside) {
       if (!occupancy.inDepot(inside, now())) return;
+      count('depot_resets');
       logger.info({ onBoard: 0, reason: 'depot' }, 'occupancy set');
       save();
       publishOccupancy();
@@ -246,36 +247,58 @@ async function createCounterSource(
     case 'modbus-rtu': {
       // Loaded only on a bus with a Modbus counter: the library costs memory on the others.
       const { ModbusCounterSource } = await import('./sources/counter/modbus.js');
-      try {
-        return new ModbusCounterSource({
-          path: counter.path,
-          baudRate: counter.baudRate,
-          ...counter.modbus,
-          now,
-          logger,
-          onReading,
-          onState,
-        });
-      } catch (error) {
-        // Overlapping registers and the like: a config problem, exit 78 with the key.
-        if (!(error instanceof RangeError)) throw error;
-        throw new ConfigError([
-          {
-            source: 'config',
-            path: 'counter.modbus.doors',
-            expected: 'a register map the counter can be read with',
-            found: error.message,
-          },
-        ]);
-      }
+      return withRegisterMap(
+        () =>
+          new ModbusCounterSource({
+            path: counter.path,
+            baudRate: counter.baudRate,
+            ...counter.modbus,
+            now,
+            logger,
+            onReading,
+            onState,
+          }),
+      );
     }
-    case 'simulator':
-      return new CounterSimulator({
+    case 'simulator': {
+      if (counter.simulator.speaks === 'modbus-rtu') {
+        const { ModbusCounterSimulator } = await import('./sources/counter/modbus-simulator.js');
+        return withRegisterMap(
+          () =>
+            new ModbusCounterSimulator({
+              modbus: counter.modbus,
+              atStop: context.atStop,
+              now,
+              logger,
+              onReading,
+              onState,
+            }),
+        );
+      }
+      return new LineCounterSimulator({
         doors: counter.simulator.doors,
         atStop: context.atStop,
         now,
         onReading,
         onState,
       });
+    }
+  }
+}
+
+/** Builds a Modbus counter; a register map it cannot be read with (overlaps...) is a config error. */
+function withRegisterMap(build: () => CounterSource): CounterSource {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ConfigError([
+      {
+        source: 'config',
+        path: 'counter.modbus.doors',
+        expected: 'a register map the counter can be read with',
+        found: error.message,
+      },
+    ]);
   }
 }

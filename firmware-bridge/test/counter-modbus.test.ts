@@ -1,5 +1,5 @@
 // The Modbus RTU counter source against a Modbus RTU slave on a real pseudo-terminal pair:
-// the slave (written here, from the spec, not from modbus-serial) answers function 3 from a
+// the slave (ours, written from the spec, not modbus-serial's) answers function 3 from a
 // register bank the test changes, and misbehaves on demand: silence, exceptions, line noise.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,135 +15,15 @@ import {
   type ModbusCounterState,
 } from '../src/sources/counter/modbus.js';
 import { Backoff } from '../src/sources/position-source.js';
+import { PtySlave, setTotal } from './modbus-pty-slave.js';
 import { plugPty, until, type PtyPair } from './pty.js';
 
 const UNIT = 17;
 const BAUD = 19200;
 
-/** CRC-16/MODBUS (Modbus over serial line 6.2.2): poly 0xA001 reflected, init 0xFFFF. */
-function crc16(bytes: Uint8Array): number {
-  let crc = 0xffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-  }
-  return crc;
-}
-
-/** A frame with its CRC appended, low byte first. */
-function frame(...bytes: number[]): Buffer {
-  const body = Buffer.from(bytes);
-  const crc = Buffer.alloc(2);
-  crc.writeUInt16LE(crc16(body));
-  return Buffer.concat([body, crc]);
-}
-
-type Behaviour = 'answer' | 'silent' | 'corrupt' | { readonly exception: number };
-
-/** A counter's Modbus side: holding registers read with function 3, nothing else. */
-class Slave {
-  readonly requests: { address: number; length: number }[] = [];
-  behaviour: Behaviour = 'answer';
-  /** Bytes sent before each answer, as a noisy line or another talker would. */
-  noise: Buffer | null = null;
-  /** Sends each answer in two writes, a few ms apart. */
-  split = false;
-  #buffer = Buffer.alloc(0);
-
-  private constructor(
-    private readonly port: SerialPort,
-    private readonly bank: Map<number, number>,
-  ) {
-    port.on('data', (chunk: Buffer) => {
-      this.#onData(chunk);
-    });
-  }
-
-  static async open(feed: string, bank: Map<number, number>): Promise<Slave> {
-    const port = new SerialPort({ path: feed, baudRate: BAUD, autoOpen: false });
-    port.on('error', () => undefined); // the pty vanishing in an unplug test
-    await new Promise<void>((resolve, reject) => {
-      port.open((error) => {
-        if (error) reject(error);
-        else resolve();
-      });
-    });
-    return new Slave(port, bank);
-  }
-
-  #onData(chunk: Buffer): void {
-    this.#buffer = Buffer.concat([this.#buffer, chunk]);
-    while (this.#buffer.length >= 8) {
-      const request = this.#buffer.subarray(0, 8);
-      if (
-        request[0] !== UNIT ||
-        request[1] !== 3 ||
-        crc16(request.subarray(0, 6)) !== request.readUInt16LE(6)
-      ) {
-        this.#buffer = this.#buffer.subarray(1); // not a request for us: resynchronise
-        continue;
-      }
-      this.#buffer = this.#buffer.subarray(8);
-      this.#answer(request.readUInt16BE(2), request.readUInt16BE(4));
-    }
-  }
-
-  #answer(address: number, length: number): void {
-    this.requests.push({ address, length });
-    const behaviour = this.behaviour;
-    if (behaviour === 'silent') return;
-    const values = Array.from({ length }, (_, i) => this.bank.get(address + i));
-    let answer: Buffer;
-    if (typeof behaviour === 'object') {
-      answer = frame(UNIT, 0x83, behaviour.exception);
-    } else if (values.some((value) => value === undefined)) {
-      answer = frame(UNIT, 0x83, 2); // illegal data address, as a real device says
-    } else {
-      const data = values.flatMap((value = 0) => [value >> 8, value & 0xff]);
-      answer = frame(UNIT, 3, 2 * length, ...data);
-      if (behaviour === 'corrupt')
-        answer.writeUInt8(answer.readUInt8(answer.length - 1) ^ 0x5a, answer.length - 1);
-    }
-    const bytes = this.noise ? Buffer.concat([this.noise, answer]) : answer;
-    if (!this.split) {
-      this.port.write(bytes);
-      return;
-    }
-    this.port.write(bytes.subarray(0, 4));
-    setTimeout(() => this.port.write(bytes.subarray(4)), 5);
-  }
-
-  async close(): Promise<void> {
-    if (!this.port.isOpen) return;
-    await new Promise<void>((resolve) => {
-      this.port.close(() => {
-        resolve();
-      });
-    });
-  }
-}
-
-/** Stores a total as a counter does: one register, or two in the given word order. */
-function setTotal(
-  bank: Map<number, number>,
-  address: number,
-  value: number,
-  words: 1 | 2 = 1,
-  order: 'big' | 'little' = 'big',
-): void {
-  if (words === 1) {
-    bank.set(address, value & 0xffff);
-    return;
-  }
-  const high = Math.floor(value / 0x10000) & 0xffff;
-  const low = value & 0xffff;
-  bank.set(address, order === 'big' ? high : low);
-  bank.set(address + 1, order === 'big' ? low : high);
-}
-
 let dir: string;
 let ptys: PtyPair[];
-let slaves: Slave[];
+let slaves: PtySlave[];
 let source: ModbusCounterSource | undefined;
 let readings: DoorReading[];
 let states: ModbusCounterState[];
@@ -167,10 +47,10 @@ afterEach(async () => {
 });
 
 /** A pty standing for the RS-485 adapter, with the slave on its other end. */
-async function plug(bank: Map<number, number>): Promise<{ pty: PtyPair; slave: Slave }> {
+async function plug(bank: Map<number, number>): Promise<{ pty: PtyPair; slave: PtySlave }> {
   const pty = await plugPty(dir, 'counter');
   ptys.push(pty);
-  const slave = await Slave.open(path.join(dir, 'counter-feed'), bank);
+  const slave = await PtySlave.open(path.join(dir, 'counter-feed'), UNIT, bank, BAUD);
   slaves.push(slave);
   return { pty, slave };
 }

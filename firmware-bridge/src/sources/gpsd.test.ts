@@ -341,7 +341,7 @@ describe('GpsdSource', () => {
     await until(() => client.stats.connect_errors >= 3, 'three refused connections');
     const warnings = lines.filter((line) => line.level === 40);
     expect(warnings.map((line) => line.msg)).toEqual(['cannot connect to gpsd']);
-    expect(warnings[0]).toMatchObject({ component: 'gpsd', port });
+    expect(warnings[0]).toMatchObject({ port });
   });
 
   it('closes and reopens a connection on which gpsd says nothing (watchdog)', async () => {

@@ -218,7 +218,7 @@ export class GpsdSource implements PositionSource {
     this.#backoff = options.backoff ?? new Backoff();
     this.#watchdogMs = options.watchdogMs ?? 10_000;
     this.#framer = new LineFramer(options.maxLineBytes ?? MAX_LINE_BYTES);
-    this.#log = options.logger?.child({ component: 'gpsd' });
+    this.#log = options.logger;
   }
 
   get stats(): Readonly<Record<string, number> & GpsdCounts & { too_long: number }> {

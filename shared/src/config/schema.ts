@@ -270,12 +270,14 @@ export const ConfigSchema = z
         ),
         simulator: section(
           {
-            doors: z
-              .int()
-              .min(1)
-              .max(4)
-              .default(1)
-              .meta({ description: 'Doors the simulated counter watches.' }),
+            doors: z.int().min(1).max(4).default(1).meta({
+              description:
+                'Doors the simulated counter watches (speaks: fsbus-line; a Modbus one has the doors of counter.modbus).',
+            }),
+            speaks: z.enum(['fsbus-line', 'modbus-rtu']).default('fsbus-line').meta({
+              description:
+                'Protocol of the simulated device: fsbus-line, or modbus-rtu (polled with the counter.modbus register map).',
+            }),
           },
           'Simulated counter (protocol: simulator): visitors at the planned stops.',
         ),

@@ -10,6 +10,14 @@ import type { Logger } from '@fsbus/shared/node';
 import type { DoorReading } from '../../domain/door-counts.js';
 import { Backoff } from '../position-source.js';
 import type { CounterLinkState, CounterSource } from './counter-source.js';
+import {
+  exceptionKey,
+  planReads,
+  registerTotal,
+  steppedBack,
+  type ModbusDoorMap,
+  type RegisterBlock,
+} from './modbus-registers.js';
 
 /**
  * `ok`: the latest poll cycle read every register. `silent`: the port is open but no answer
@@ -18,13 +26,6 @@ import type { CounterLinkState, CounterSource } from './counter-source.js';
  * port is not open (unplugged adapter, missing path): reopening with backoff.
  */
 export type ModbusCounterState = CounterLinkState;
-
-/** Where one door's totals live: holding register addresses (0-based, as on the wire). */
-export interface ModbusDoorMap {
-  readonly door: number;
-  readonly inAddress: number;
-  readonly outAddress: number;
-}
 
 export interface ModbusCounterOptions {
   readonly path: string;
@@ -37,6 +38,12 @@ export interface ModbusCounterOptions {
   readonly wordOrder: 'big' | 'little';
   readonly registerWords: 1 | 2;
   readonly doors: readonly ModbusDoorMap[];
+  /**
+   * A line other than the serial device at `path` (the simulated counter's): an object with
+   * `open(cb)`, `close(cb)`, `write(bytes)`, `isOpen`, emitting each answer frame whole as
+   * `data`, as modbus-serial expects of a port.
+   */
+  readonly port?: () => unknown;
   /** Poll cycles without any answer before the device counts as silent (default 3). */
   readonly silentAfterPolls?: number;
   readonly backoff?: Backoff;
@@ -49,109 +56,6 @@ export interface ModbusCounterOptions {
    */
   readonly onReading: (reading: DoorReading) => void;
   readonly onState: (state: ModbusCounterState) => void;
-}
-
-/** One Read Holding Registers request. */
-export interface RegisterBlock {
-  readonly address: number;
-  readonly length: number;
-}
-
-/** Registers one function 3 request may read (Modbus application protocol 6.3). */
-export const MAX_READ_REGISTERS = 125;
-
-const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
-  1: 'illegal_function',
-  2: 'illegal_address',
-  3: 'illegal_value',
-  4: 'device_failure',
-  5: 'acknowledge',
-  6: 'busy',
-  8: 'memory_parity',
-  10: 'gateway_path',
-  11: 'gateway_target',
-};
-
-/** Stats key of a Modbus exception code, e.g. `exception_busy`. */
-export function exceptionKey(code: number): string {
-  return `exception_${EXCEPTION_NAMES[code] ?? String(code)}`;
-}
-
-/**
- * The fewest requests that read every door's registers and nothing else: one per run of
- * contiguous totals (one in all when the map is contiguous), at most 125 registers each. A
- * 32-bit total is never split across two requests: read at two moments, its halves could
- * straddle a carry.
- */
-export function planReads(
-  doors: readonly ModbusDoorMap[],
-  registerWords: 1 | 2,
-): readonly RegisterBlock[] {
-  const owner = new Map<number, string>();
-  const starts: number[] = [];
-  for (const { door, inAddress, outAddress } of doors) {
-    for (const [field, start] of [
-      ['in', inAddress],
-      ['out', outAddress],
-    ] as const) {
-      starts.push(start);
-      for (let k = 0; k < registerWords; k += 1) {
-        const address = start + k;
-        const where = `door ${door} ${field}`;
-        if (!Number.isInteger(address) || address < 0 || address > 0xffff) {
-          throw new RangeError(`${where}: register ${address} is not in 0..65535`);
-        }
-        const other = owner.get(address);
-        if (other !== undefined) {
-          throw new RangeError(`${where}: register ${address} is also ${other}`);
-        }
-        owner.set(address, where);
-      }
-    }
-  }
-  const blocks: RegisterBlock[] = [];
-  let block: RegisterBlock | null = null;
-  for (const start of starts.sort((a, b) => a - b)) {
-    if (
-      block !== null &&
-      start === block.address + block.length &&
-      block.length + registerWords <= MAX_READ_REGISTERS
-    ) {
-      block = { address: block.address, length: block.length + registerWords };
-    } else {
-      if (block !== null) blocks.push(block);
-      block = { address: start, length: registerWords };
-    }
-  }
-  if (block !== null) blocks.push(block);
-  return blocks;
-}
-
-/** The total held from `address` (one register, or two in the given word order); null if unread. */
-export function registerTotal(
-  registers: ReadonlyMap<number, number>,
-  address: number,
-  registerWords: 1 | 2,
-  wordOrder: 'big' | 'little',
-): number | null {
-  const first = registers.get(address);
-  if (first === undefined || registerWords === 1) return first ?? null;
-  const second = registers.get(address + 1);
-  if (second === undefined) return null;
-  return wordOrder === 'big' ? first * 0x10000 + second : second * 0x10000 + first;
-}
-
-/**
- * Whether a total went backwards, which a counting device only does when reset: the step,
- * taken modulo the register range, is at least half of it (a wrap is a small forward step).
- * Assumes fewer than 32,768 people through a door between two answered polls. Modbus counters
- * have no power-up flag; on 32-bit totals only the full values tell a reset from people (66,000
- * -> 600 reads as 464 -> 600 once reduced), so the source raises `poweredUp` itself.
- */
-export function steppedBack(previous: number, next: number, registerWords: 1 | 2): boolean {
-  const range = registerWords === 1 ? 0x10000 : 0x100000000;
-  const step = (((next - previous) % range) + range) % range;
-  return step >= range / 2;
 }
 
 /** What became of one request. */
@@ -238,7 +142,7 @@ export class ModbusCounterSource implements CounterSource {
     this.#blocks = planReads(options.doors, options.registerWords);
     this.#backoff = options.backoff ?? new Backoff();
     this.#now = options.now ?? Date.now;
-    this.#log = options.logger?.child({ component: 'counter', protocol: 'modbus-rtu' });
+    this.#log = options.logger;
   }
 
   /** The requests of one poll cycle. */
@@ -275,7 +179,8 @@ export class ModbusCounterSource implements CounterSource {
     if (this.#stopped) return;
     const { path, baudRate, unitId, timeoutMs } = this.#options;
     const logger = this.#log;
-    const client = new modbusSerial.default();
+    const port = this.#options.port?.();
+    const client = new modbusSerial.default(port);
     this.#client = client;
     client.setID(unitId);
     client.setTimeout(timeoutMs);
@@ -287,7 +192,16 @@ export class ModbusCounterSource implements CounterSource {
       if (this.#client !== client) return; // closed on purpose
       this.#lost('the port closed');
     });
-    this.#opening = client.connectRTUBuffered(path, { baudRate }).then(
+    const connected =
+      port === undefined
+        ? client.connectRTUBuffered(path, { baudRate })
+        : new Promise<void>((resolve, reject) => {
+            client.open((error: Error | null) => {
+              if (error) reject(error);
+              else resolve();
+            });
+          });
+    this.#opening = connected.then(
       async () => {
         if (this.#client !== client) {
           await closeClient(client);

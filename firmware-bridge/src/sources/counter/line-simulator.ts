@@ -1,12 +1,13 @@
-// A simulated door counter for `npm start` and tests: visitors come in while the bus stands at a
-// planned stop and leave a few minutes later; the device speaks the line protocol (a heartbeat a
-// second per door, now and then a lost or repeated line), and the real line reader parses it.
+// A simulated door counter speaking the fsbus line protocol, for `npm start` and tests: the
+// simulated visitors' totals go out as a heartbeat a second per door, now and then a lost or
+// repeated line, and the real line reader parses them.
 import type { DoorReading } from '../../domain/door-counts.js';
 import { seededRandom } from '../../domain/seeded-random.js';
+import { DoorTraffic } from '../simulator/door-traffic.js';
 import type { CounterSource, CounterSourceEvents } from './counter-source.js';
 import { CounterLineReader, formatCounterSentence } from './line-protocol.js';
 
-export interface CounterSimulatorOptions extends CounterSourceEvents {
+export interface LineCounterSimulatorOptions extends CounterSourceEvents {
   /** Doors fitted with the counter, numbered from 1. */
   readonly doors: number;
   /** Is the bus standing at a planned stop now? Visitors only come then. */
@@ -19,12 +20,6 @@ export interface CounterSimulatorOptions extends CounterSourceEvents {
   readonly glitchRate?: number;
 }
 
-interface DoorDevice {
-  seq: number;
-  inTotal: number;
-  outTotal: number;
-}
-
 const MODULO = 65_536;
 const NO_FLAGS = Object.freeze({
   blocked: false,
@@ -33,31 +28,34 @@ const NO_FLAGS = Object.freeze({
   poweredUp: false,
 });
 
-export class CounterSimulator implements CounterSource {
-  readonly #options: CounterSimulatorOptions;
+export class LineCounterSimulator implements CounterSource {
+  readonly #options: LineCounterSimulatorOptions;
   readonly #now: () => number;
   readonly #random: () => number;
+  readonly #traffic: DoorTraffic;
   readonly #reader = new CounterLineReader();
-  readonly #devices: DoorDevice[];
-  /** When each visitor on board leaves, ms. */
-  #leaving: { at: number; door: number }[] = [];
+  readonly #seq: number[];
   #timer: NodeJS.Timeout | undefined;
-  readonly #truth = { people_in: 0, people_out: 0, lines_lost: 0, lines_repeated: 0 };
+  readonly #lines = { lines_lost: 0, lines_repeated: 0 };
 
-  constructor(options: CounterSimulatorOptions) {
+  constructor(options: LineCounterSimulatorOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#random = seededRandom(options.seed ?? 7);
-    this.#devices = Array.from({ length: options.doors }, () => ({
-      seq: 0,
-      inTotal: 0,
-      outTotal: 0,
-    }));
+    this.#traffic = new DoorTraffic({
+      doors: options.doors,
+      atStop: options.atStop,
+      random: this.#random,
+      ...(options.arrivalsPerSecond === undefined
+        ? {}
+        : { arrivalsPerSecond: options.arrivalsPerSecond }),
+    });
+    this.#seq = Array.from({ length: options.doors }, () => 0);
   }
 
   /** What the simulated device counted (the truth the bridge's counts are compared with). */
   get stats(): Readonly<Record<string, number>> {
-    return { ...this.#truth, lines: this.#reader.stats.accepted };
+    return { ...this.#traffic.truth, ...this.#lines, lines: this.#reader.stats.accepted };
   }
 
   start(): void {
@@ -76,50 +74,28 @@ export class CounterSimulator implements CounterSource {
   /** One second of the device (the timer calls it; tests may too). */
   tick(): void {
     const at = this.#now();
-    const rate = this.#options.arrivalsPerSecond ?? 0.05;
-    if (this.#options.atStop() && this.#random() < rate) {
-      const door = 1 + Math.floor(this.#random() * this.#devices.length);
-      this.#count(door, 'in');
-      this.#leaving.push({ at: at + (5 + this.#random() * 15) * 60_000, door });
-    }
-    const staying = [];
-    for (const visitor of this.#leaving) {
-      if (visitor.at <= at && this.#options.atStop()) this.#count(visitor.door, 'out');
-      else staying.push(visitor);
-    }
-    this.#leaving = staying;
+    this.#traffic.tick(at);
     const glitch = this.#options.glitchRate ?? 0.01;
-    this.#devices.forEach((device, index) => {
+    this.#traffic.doors.forEach((totals, index) => {
+      const seq = this.#seq[index] ?? 0;
+      this.#seq[index] = (seq + 1) % MODULO;
       const line = formatCounterSentence({
         type: 'reading',
         door: index + 1,
-        seq: device.seq,
-        inTotal: device.inTotal,
-        outTotal: device.outTotal,
+        seq,
+        inTotal: totals.inTotal % MODULO,
+        outTotal: totals.outTotal % MODULO,
         flags: NO_FLAGS,
       });
-      device.seq = (device.seq + 1) % MODULO;
       const draw = this.#random();
       if (draw < glitch / 2) {
-        this.#truth.lines_lost += 1;
+        this.#lines.lines_lost += 1;
         return;
       }
       const times = draw < glitch ? 2 : 1;
-      if (times === 2) this.#truth.lines_repeated += 1;
+      if (times === 2) this.#lines.lines_repeated += 1;
       for (let n = 0; n < times; n++) this.#read(at, line);
     });
-  }
-
-  #count(door: number, way: 'in' | 'out'): void {
-    const device = this.#devices[door - 1];
-    if (!device) return;
-    if (way === 'in') {
-      device.inTotal = (device.inTotal + 1) % MODULO;
-      this.#truth.people_in += 1;
-    } else {
-      device.outTotal = (device.outTotal + 1) % MODULO;
-      this.#truth.people_out += 1;
-    }
   }
 
   #read(at: number, line: string): void {

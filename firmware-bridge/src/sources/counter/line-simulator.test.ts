@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DoorCounts } from '../../domain/door-counts.js';
-import { CounterSimulator } from './simulator.js';
+import { LineCounterSimulator } from './line-simulator.js';
 
-describe('CounterSimulator', () => {
+describe('LineCounterSimulator', () => {
   it('counts visitors at stops only, and loses nobody through its lost and repeated lines', () => {
     let clock = Date.parse('2026-11-23T08:00:00Z');
     let atStop = true;
     const doorCounts = new DoorCounts();
     const published = { in: 0, out: 0 };
-    const simulator = new CounterSimulator({
+    const simulator = new LineCounterSimulator({
       doors: 2,
       atStop: () => atStop,
       now: () => clock,
