@@ -1,15 +1,17 @@
-// Starting a built fsbus service for a benchmark: spawned with Node, ready when one of its JSON
+// Starting a built fsbus service for a benchmark: run by its launcher, ready when one of its JSON
 // log lines says so.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-/** Spawns `node ...args` and resolves once one of its JSON log lines satisfies `ready`. */
+/** Runs the launcher `args[0]` with the rest as arguments, and resolves once one of its JSON log lines satisfies `ready`. */
 export async function startService(
   args: string[],
   env: Record<string, string>,
   ready: (entry: Record<string, unknown>) => boolean,
 ): Promise<{ child: ChildProcess; entry: Record<string, unknown> }> {
-  const child = spawn(process.execPath, args, {
+  // The launcher itself, as a service manager runs it: its shebang carries Node's flags.
+  const [launcher = '', ...rest] = args;
+  const child = spawn(launcher, rest, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
