@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 const root = path.resolve(import.meta.dirname, '..');
 
 /** Packages that load a compiled addon next to their own files, so they cannot be bundled. */
-const NATIVE = ['@serialport/bindings-cpp', 'classic-level'];
+const NATIVE = ['@serialport/bindings-cpp', 'classic-level', 'better-sqlite3'];
 
 const SERVICES = [
   { entry: 'broker/dist/cli.js', out: 'broker/dist/fsbus-broker.mjs' },
