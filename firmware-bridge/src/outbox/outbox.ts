@@ -106,6 +106,19 @@ function faultOf(error: unknown): OutboxFault {
   return null;
 }
 
+function newOutboxCounts() {
+  return {
+    accepted: 0,
+    duplicates: 0,
+    commits: 0,
+    commit_errors: 0,
+    sent: 0,
+    telemetry_thinned: 0,
+    telemetry_dropped: 0,
+    events_refused: 0,
+  };
+}
+
 export class Outbox {
   readonly #options: OutboxOptions;
   readonly #db: Database.Database;
@@ -123,16 +136,7 @@ export class Outbox {
   #timer: NodeJS.Timeout | undefined;
   #fault: OutboxFault = null;
   #closed = false;
-  readonly #counts = {
-    accepted: 0,
-    duplicates: 0,
-    commits: 0,
-    commit_errors: 0,
-    sent: 0,
-    telemetry_thinned: 0,
-    telemetry_dropped: 0,
-    events_refused: 0,
-  };
+  readonly #counts = newOutboxCounts();
 
   /** Opens (or creates) the outbox file; throws a SqliteError when it cannot be opened. */
   constructor(options: OutboxOptions) {
@@ -233,7 +237,18 @@ export class Outbox {
   }
 
   /** Rows, bytes and oldest waiting time per class, the file's size and what went wrong. */
-  stats(): Record<string, number> {
+  stats(): Record<
+    | keyof ReturnType<typeof newOutboxCounts>
+    | 'events_pending'
+    | 'telemetry_pending'
+    | 'events_bytes'
+    | 'telemetry_bytes'
+    | 'uncommitted'
+    | 'oldest_event_age_s'
+    | 'oldest_telemetry_age_s'
+    | 'file_bytes',
+    number
+  > {
     const oldest = (deliveryClass: DeliveryClass) => {
       const row = this.#statements.oldest.get(CLASS_CODE[deliveryClass]) as
         { created_at: number } | undefined;
