@@ -1,6 +1,5 @@
 // fsbus-bridge: wires the GNSS source, the fix filter, the thinning, the stop tracker, the plan
 // store and the on-board MQTT link from the config; the only place that knows them all.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   MessageFactory,
@@ -10,14 +9,13 @@ import {
   decodeMessage,
   statusTopic,
   topicFor,
-  validatePayload,
   type BodyOf,
   type MessageOf,
   type Config,
   type PlanMessage,
   type Stream,
 } from '@fsbus/shared';
-import { ConfigError, type Logger, type Running } from '@fsbus/shared/node';
+import type { Logger, Running } from '@fsbus/shared/node';
 import type { Fix } from './domain/fix.js';
 import { FixFilter, REJECTIONS } from './domain/fix-filter.js';
 import { gnssBody } from './domain/gnss-message.js';
@@ -30,6 +28,8 @@ import { DEMO_PLAN_PREFIX, demoPlan } from './sources/simulator/demo-plan.js';
 import { PlanStore } from './store/plan-store.js';
 import { startCounterPipeline, type CounterPipeline } from './counter-pipeline.js';
 import { distanceM } from './domain/geo.js';
+import { readPlanFile, readSecret } from './config-files.js';
+import { startCentralDelivery, type CentralMessage } from './central-delivery.js';
 
 export interface BridgeOptions {
   readonly config: Config;
@@ -49,43 +49,12 @@ const TICK_MS = 1000;
 const STOP_REPORT_MS = 30_000;
 /** No receiver for this long raises an alarm on the status. */
 const NO_DEVICE_ALARM_MS = 60_000;
+/** Streams the kiosk and the driver publish on board that the bridge delivers to central. */
+const INGESTED = ['visit', 'opinion', 'cmd/queue', 'cmd/occupancy'] as const;
 /** The service day's time zone until a plan names one. */
 const DEFAULT_TIME_ZONE = 'Europe/Paris';
 /** In simulation, how long the retained plan may take to arrive before the demo plan is made. */
 const DEMO_PLAN_AFTER_MS = 2000;
-
-/** A startup problem with a file the config names: exit 78, one line saying which and why. */
-function fileProblem(key: string, file: string, expected: string, found: string): ConfigError {
-  return new ConfigError([{ source: 'config', path: key, expected, found: `${file}: ${found}` }]);
-}
-
-/** Reads the password file, or refuses to start saying which file. */
-async function readPassword(file: string | null): Promise<string | null> {
-  if (file === null) return null;
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    throw fileProblem('bridge.passwordFile', file, 'a readable file', (error as Error).message);
-  }
-}
-
-/** Loads stops.planFile (a plan message as JSON), or refuses to start saying what is wrong. */
-async function readPlanFile(file: string, busId: string): Promise<PlanMessage> {
-  const expected = `a plan message (JSON) for bus ${busId}`;
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw fileProblem('stops.planFile', file, expected, (error as Error).message);
-  }
-  try {
-    const plan = validatePayload('plan', data);
-    if (plan.busId !== busId) throw new Error(`busId ${plan.busId}`);
-    return plan;
-  } catch (error) {
-    throw fileProblem('stops.planFile', file, expected, (error as Error).message);
-  }
-}
 
 export async function startBridge({
   config,
@@ -94,7 +63,7 @@ export async function startBridge({
   now = Date.now,
 }: BridgeOptions): Promise<RunningBridge> {
   const { busId, gnss, stops } = config;
-  const password = await readPassword(config.bridge.passwordFile);
+  const password = await readSecret('bridge.passwordFile', config.bridge.passwordFile);
   const filePlan = stops.planFile === null ? null : await readPlanFile(stops.planFile, busId);
   const factory = new MessageFactory({ busId, source: 'bridge', clock: () => new Date(now()) });
 
@@ -146,19 +115,38 @@ export async function startBridge({
   let lastFixAt: number | null = null;
   let clockSkewed = false;
   let started = false;
+  const central = await startCentralDelivery({
+    config,
+    factory,
+    version,
+    logger: logger.child({ component: 'central' }),
+    now,
+    onHealth: () => {
+      if (started) reporter.reportNow().catch(reportFailed);
+    },
+  });
 
-  const publish = <S extends Stream>(stream: S, body: BodyOf<S>) => {
-    let payload: string;
+  /** Publishes on board; returns the message, to hand it to central too when it goes there. */
+  const publish = <S extends Stream>(stream: S, body: BodyOf<S>): CentralMessage | null => {
+    let message: MessageOf<S>;
     try {
-      payload = JSON.stringify(factory.create(stream, body));
+      message = factory.create(stream, body);
     } catch (error) {
       // A bug, not bad input: the message is not sent, and the status shows it.
       count('invalid_messages');
       logger.error({ stream, err: (error as Error).message }, 'message refused by its schema');
-      return;
+      return null;
     }
+    const payload = JSON.stringify(message);
+    const topic = topicFor(stream, busId);
     const { qos, retain } = STREAM_SPECS[stream];
-    void link.publish(topicFor(stream, busId), payload, { qos, retain });
+    void link.publish(topic, payload, { qos, retain });
+    return { stream, topic, id: message.id, payload };
+  };
+  /** Publishes on board and sends to central (through the outbox). */
+  const publishBoth = <S extends Stream>(stream: S, body: BodyOf<S>) => {
+    const message = publish(stream, body);
+    if (message !== null) central.send(message);
   };
   const publishStop = () => {
     publish('stop', tracker.view(now()));
@@ -178,7 +166,8 @@ export async function startBridge({
       { from: transition.from, to: transition.to, stopId: transition.stopId },
       'stop state changed',
     );
-    publishStop();
+    // Transitions are events for central; the periodic repeats stay on board.
+    publishBoth('stop', tracker.view(now()));
     savePlan();
     return true;
   };
@@ -207,7 +196,7 @@ export async function startBridge({
     clockSkewed = verdict.clockSkewed;
     if (verdict.clockSkewed) count('fixes_clock_skewed');
     const { accepted } = verdict;
-    publish('gnss', gnssBody(accepted, via));
+    const published = publish('gnss', gnssBody(accepted, via));
     // Nobody is on board at the depot, whatever the counter missed during the day.
     const depot = plan?.depot ?? null;
     counter?.inDepot(depot !== null && distanceM(accepted.fix, depot) <= depot.radiusM);
@@ -220,8 +209,8 @@ export async function startBridge({
       }),
     );
     const reason = thinning.take({ at, ...accepted.fix }, changed);
-    if (reason !== null) {
-      // Handed to the outbox towards central once it exists (the uplink issue); counted now.
+    if (reason !== null && published !== null) {
+      central.send(published);
       count('gnss_to_central');
       count(`gnss_to_central_${reason}`);
     }
@@ -245,6 +234,7 @@ export async function startBridge({
       Object.entries(link.stats).map(([name, value]) => [`broker_${name}`, value]),
     ),
     ...(lastFixAt === null ? {} : { gnss_fix_age_s: Math.round((now() - lastFixAt) / 1000) }),
+    ...central.metrics(),
   });
 
   const offline = factory.create('status', {
@@ -264,7 +254,11 @@ export async function startBridge({
     clientId: config.bridge.username,
     will: { topic: statusTopic(busId, 'bridge'), payload: JSON.stringify(offline) },
     logger: logger.child({ component: 'onboard-link' }),
-    subscriptions: [topicFor('plan', busId), topicFor('cmd/occupancy', busId)],
+    subscriptions: [
+      topicFor('plan', busId),
+      // What the kiosk and the driver publish for central: into the outbox, acknowledged then.
+      ...INGESTED.map((stream) => topicFor(stream, busId)),
+    ],
     onMessage: (topic, payload) => {
       if (payload.byteLength === 0) return; // a cleared retained plan
       try {
@@ -272,7 +266,15 @@ export async function startBridge({
         if (decoded.stream === 'cmd/occupancy') {
           // The driver counted the people on board: the count follows.
           counter?.reset((decoded.message as MessageOf<'cmd/occupancy'>).onBoard, 'driver');
-          return;
+        }
+        if ((INGESTED as readonly Stream[]).includes(decoded.stream)) {
+          count(`received_${decoded.stream.replace('/', '_')}`);
+          return central.ingest({
+            stream: decoded.stream,
+            topic,
+            id: decoded.message.id,
+            payload: payload.toString(),
+          });
         }
         if (decoded.stream !== 'plan') return;
         const next = decoded.message as PlanMessage;
@@ -327,6 +329,7 @@ export async function startBridge({
     ...(['silent', 'blocked', 'fault'].includes(counterHealth())
       ? [`counter_${counterHealth()}`]
       : []),
+    ...central.alarms(),
   ];
   const reporter = new StatusReporter({
     busId,
@@ -334,7 +337,11 @@ export async function startBridge({
     version,
     factory,
     clock: () => new Date(now()),
-    publish: (topic, payload) => link.publish(topic, payload, { qos: 1, retain: true }),
+    publish: async (topic, payload) => {
+      await link.publish(topic, payload, { qos: 1, retain: true });
+      const { id } = JSON.parse(payload) as { id: string };
+      central.send({ stream: 'status', topic, id, payload });
+    },
     read: () => ({
       metrics: metrics(),
       health: {
@@ -343,6 +350,7 @@ export async function startBridge({
           plan === null ? 'none' : tracker.view(now()).state === 'no_plan' ? 'other_day' : 'today',
         fix_time: clockSkewed ? 'untrusted' : 'ok',
         counter: counterHealth(),
+        ...central.health(),
       },
       alarms: alarms(),
     }),
@@ -368,10 +376,10 @@ export async function startBridge({
     stopId: currentStopId,
     timeZone: () => plan?.timeZone ?? DEFAULT_TIME_ZONE,
     publishDoor: (body) => {
-      publish('door', body);
+      publishBoth('door', body);
     },
     publishOccupancy: (body) => {
-      publish('occupancy', body);
+      publishBoth('occupancy', body);
     },
     onHealth: () => {
       if (started) reporter.reportNow().catch(reportFailed);
@@ -397,6 +405,7 @@ export async function startBridge({
       await source.stop();
       await counter.stop();
       await reporter.stop().catch(reportFailed);
+      await central.stop();
       await planStore.save({ plan, snapshot: tracker.snapshot() }).catch((error: unknown) => {
         logger.error({ err: error }, 'cannot save the plan and progress');
       });

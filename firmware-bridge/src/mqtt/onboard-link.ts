@@ -1,6 +1,8 @@
-// The bridge's MQTT connection to the on-board broker: the only module of the bridge that
-// imports mqtt. It reconnects forever, never queues live QoS 0 values while disconnected (a
-// stale position is worth nothing), and leaves a last will that says the bridge is offline.
+// The bridge's MQTT connection to the on-board broker. It reconnects forever, keeps a
+// persistent session (what the kiosk publishes while the bridge is down waits for it), never
+// queues live QoS 0 values while disconnected (a stale position is worth nothing), acknowledges
+// a message only once its handler is done with it, and leaves a last will that says the
+// bridge is offline.
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import type { Logger } from '@fsbus/shared/node';
@@ -14,8 +16,12 @@ export interface OnboardLinkOptions {
   /** Retained QoS 1 message the broker publishes if the bridge dies. */
   readonly will: { readonly topic: string; readonly payload: string };
   readonly logger: Logger;
-  /** Every message on the subscribed topics. */
-  readonly onMessage: (topic: string, payload: Buffer) => void;
+  /**
+   * Every message on the subscribed topics. A QoS 1 message is acknowledged (PUBACK) once the
+   * returned promise resolves (e.g. the outbox committed it); one that rejects is not, and the
+   * broker delivers it again in a later session. mqtt.js hands messages over one at a time.
+   */
+  readonly onMessage: (topic: string, payload: Buffer) => void | Promise<void>;
   /** Each (re)connection, after the subscriptions are made. */
   readonly onConnect: () => void;
   readonly subscriptions: readonly string[];
@@ -34,7 +40,7 @@ export class OnboardLink {
   readonly #client: MqttClient;
   readonly #options: OnboardLinkOptions;
   #connected = false;
-  readonly #counts = { connects: 0, publish_errors: 0, dropped_offline: 0 };
+  readonly #counts = { connects: 0, subscribes: 0, publish_errors: 0, dropped_offline: 0 };
 
   constructor(options: OnboardLinkOptions) {
     this.#options = options;
@@ -43,7 +49,7 @@ export class OnboardLink {
       clientId: options.clientId,
       username: options.username,
       ...(options.password === null ? {} : { password: options.password }),
-      clean: true,
+      clean: false,
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
       queueQoSZero: false,
@@ -69,6 +75,8 @@ export class OnboardLink {
             { err: error?.message, refused },
             'the on-board broker refused a subscription',
           );
+        } else {
+          this.#counts.subscribes += 1;
         }
         options.onConnect();
       });
@@ -80,9 +88,25 @@ export class OnboardLink {
     this.#client.on('error', (error) => {
       options.logger.warn({ url: options.url, err: error.message }, 'on-board broker error');
     });
-    this.#client.on('message', (topic, payload) => {
-      options.onMessage(topic, payload);
-    });
+    // mqtt.js sends the PUBACK when this callback is called, not before.
+    this.#client.handleMessage = (packet, callback) => {
+      const done = options.onMessage(packet.topic, Buffer.from(packet.payload));
+      if (done === undefined) {
+        callback();
+        return;
+      }
+      done.then(
+        () => {
+          callback();
+        },
+        (error: unknown) => {
+          // No PUBACK (mqtt.js skips it on an error) and on to the next packet: the broker
+          // delivers this one again in the next session.
+          options.logger.debug({ topic: packet.topic, err: error }, 'message left unacknowledged');
+          callback(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    };
   }
 
   get connected(): boolean {

@@ -3,7 +3,8 @@
 // only once central has acknowledged it. Writes are grouped in one transaction per window to
 // spare the SD card; telemetry is thinned, then dropped oldest first, past its cap; events are
 // never dropped, and past the hard cap they are refused loudly instead.
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '@fsbus/shared/node';
 
@@ -138,11 +139,12 @@ export class Outbox {
   #closed = false;
   readonly #counts = newOutboxCounts();
 
-  /** Opens (or creates) the outbox file; throws a SqliteError when it cannot be opened. */
+  /** Opens (or creates, with its folder) the outbox file; throws when it cannot. */
   constructor(options: OutboxOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#log = options.logger;
+    mkdirSync(path.dirname(options.file), { recursive: true });
     const db = new Database(options.file);
     try {
       // Incremental vacuum lets the file shrink after a long backlog drained; it only takes
@@ -166,9 +168,10 @@ export class Outbox {
   /**
    * Takes a message for central; resolves once it is committed (acknowledge it then, not
    * before). Rejects with an OutboxError when it is refused: an event past the hard cap, or
-   * too many messages held in memory while the disk refuses writes.
+   * too many messages held in memory while the disk refuses writes. `prompt`: someone waits
+   * for this commit (a publisher's PUBACK), so it happens now, not at the end of the window.
    */
-  add(message: OutboxMessage): Promise<void> {
+  add(message: OutboxMessage, { prompt = false } = {}): Promise<void> {
     if (this.#closed) return Promise.reject(new OutboxError('closed', 'the outbox is closed'));
     const bytes = rowBytes(message);
     if (message.class === 'event') {
@@ -201,7 +204,7 @@ export class Outbox {
     return new Promise<void>((resolve, reject) => {
       this.#waiting.push({ message, at: this.#now(), resolve, reject });
       this.#waitingBytes += bytes;
-      this.#schedule();
+      this.#schedule(prompt);
     });
   }
 
@@ -330,9 +333,15 @@ export class Outbox {
     this.#db.close();
   }
 
-  #schedule(): void {
-    if (this.#timer !== undefined || this.#closed) return;
-    this.#timer = setTimeout(() => this.flush(), this.#options.commitWindowMs);
+  #schedule(prompt = false): void {
+    if (this.#closed) return;
+    if (prompt && this.#fault === null) {
+      // Now, with whatever else is waiting (after a failure the retry timer stays in charge).
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.flush(), 0);
+      return;
+    }
+    this.#timer ??= setTimeout(() => this.flush(), this.#options.commitWindowMs);
   }
 
   /** One transaction: the acknowledged rows out, the waiting messages in. Returns rows added. */

@@ -1,0 +1,239 @@
+// Delivery to central: the outbox every central-bound message is committed to, and the uplink
+// draining it; with its health, alarms and numbers for the bridge's status. Wired by main.ts.
+import path from 'node:path';
+import {
+  STREAM_SPECS,
+  statusTopic,
+  type Config,
+  type MessageFactory,
+  type Stream,
+} from '@fsbus/shared';
+import type { Logger } from '@fsbus/shared/node';
+import { readFile } from 'node:fs/promises';
+import { fileProblem, readSecret } from './config-files.js';
+import { Outbox, OutboxError, type OutboxFault } from './outbox/outbox.js';
+import { Uplink, type UplinkState } from './uplink/uplink.js';
+
+/** A message for central: its stream, topic, envelope id and JSON. */
+export interface CentralMessage {
+  readonly stream: Stream;
+  readonly topic: string;
+  readonly id: string;
+  readonly payload: string;
+}
+
+export type OutboxHealth = 'ok' | 'disk_full' | 'io_error' | 'full';
+export type UplinkHealth = UplinkState | 'disabled';
+
+export interface CentralDelivery {
+  /** A message of the bridge's own: committed at the end of the window, or refused and logged. */
+  send(message: CentralMessage): void;
+  /**
+   * A message taken from the on-board broker (a visit, an opinion...): resolves once it is
+   * committed, so it is acknowledged only then. While the outbox refuses it (full, disk full),
+   * it waits and tries again; it rejects only when the delivery stops.
+   */
+  ingest(message: CentralMessage): Promise<void>;
+  health(): { outbox: OutboxHealth; uplink: UplinkHealth };
+  alarms(): string[];
+  metrics(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface CentralDeliveryOptions {
+  readonly config: Pick<Config, 'busId' | 'dataDir' | 'outbox' | 'central'>;
+  readonly factory: MessageFactory;
+  readonly version: string;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Health changed: the status should say so now. */
+  readonly onHealth: () => void;
+  /** After a refusal, how long before the outbox is asked again, ms (default 5 s). */
+  readonly ingestRetryMs?: number;
+}
+
+/** A refusal of an event keeps the outbox `full` on the status for this long. */
+const FULL_FOR_MS = 60_000;
+const STATUS_MS = 30_000;
+const MB = 1_000_000;
+
+export async function startCentralDelivery(
+  options: CentralDeliveryOptions,
+): Promise<CentralDelivery> {
+  const { config, factory, version, logger, now, onHealth } = options;
+  const { busId, central } = config;
+  const password = await readSecret('central.passwordFile', central.passwordFile);
+  const ca = central.caFile === null ? null : await readCa(central.caFile);
+  const file = path.resolve(config.dataDir, config.outbox.path);
+  const counts = { events_refused_logged: 0, ingest_waits: 0 };
+  let lastRefusal: number | null = null;
+  let uplink: Uplink | null = null;
+  let outbox: Outbox;
+  try {
+    outbox = new Outbox({
+      file,
+      commitWindowMs: config.outbox.commitWindowMs,
+      telemetryCapBytes: config.outbox.telemetryCapMB * MB,
+      hardCapBytes: config.outbox.hardCapMB * MB,
+      logger: logger.child({ component: 'outbox' }),
+      now,
+      onCommitted: () => uplink?.notify(),
+      onFault: (fault: OutboxFault) => {
+        logger.info({ outbox: fault ?? 'ok' }, 'outbox health');
+        onHealth();
+      },
+    });
+  } catch (error) {
+    throw fileProblem(
+      'outbox.path',
+      file,
+      'an SQLite file the bridge can create and write',
+      (error as Error).message,
+    );
+  }
+
+  const refused = (message: CentralMessage, error: unknown) => {
+    if (!(error instanceof OutboxError)) throw error;
+    if (error.code === 'closed') return;
+    if (STREAM_SPECS[message.stream].delivery === 'event') {
+      const first = lastRefusal === null || now() - lastRefusal >= FULL_FOR_MS;
+      lastRefusal = now();
+      counts.events_refused_logged += 1;
+      if (first) onHealth();
+      logger.error(
+        { stream: message.stream, id: message.id, code: error.code },
+        'outbox refused an event: not sent to central',
+      );
+    } else {
+      logger.debug({ stream: message.stream, code: error.code }, 'outbox refused telemetry');
+    }
+  };
+
+  const classOf = (stream: Stream) =>
+    STREAM_SPECS[stream].delivery === 'event' ? ('event' as const) : ('telemetry' as const);
+  const entry = (message: CentralMessage) => ({ ...message, class: classOf(message.stream) });
+
+  let stopped = false;
+  const waits = new Set<{ timer: NodeJS.Timeout; reject: (error: Error) => void }>();
+  const pause = () =>
+    new Promise<void>((resolve, reject) => {
+      const wait = {
+        timer: setTimeout(() => {
+          waits.delete(wait);
+          resolve();
+        }, options.ingestRetryMs ?? 5000),
+        reject,
+      };
+      waits.add(wait);
+    });
+
+  const statusPayload = (online: boolean) =>
+    JSON.stringify(
+      factory.create('status', {
+        service: 'uplink',
+        state: online ? 'online' : 'offline',
+        version,
+        startedAt: null,
+        health: { outbox: outboxHealth() },
+        metrics: prefixed('outbox', outbox.stats()),
+        alarms: [],
+      }),
+    );
+  const outboxHealth = (): OutboxHealth => {
+    if (outbox.fault !== null) return outbox.fault;
+    return lastRefusal !== null && now() - lastRefusal < FULL_FOR_MS ? 'full' : 'ok';
+  };
+
+  let statusTimer: NodeJS.Timeout | undefined;
+  if (central.url !== null) {
+    const username = central.username ?? busId;
+    const running = new Uplink({
+      url: central.url,
+      ca,
+      username,
+      password,
+      clientId: `${username}-uplink`,
+      keepaliveS: central.keepaliveS,
+      source: outbox,
+      status: { topic: statusTopic(busId, 'uplink'), payload: statusPayload },
+      logger: logger.child({ component: 'uplink' }),
+      now,
+      onState: (state) => {
+        logger.info({ uplink: state }, 'uplink state');
+        onHealth();
+      },
+    });
+    uplink = running;
+    running.start();
+    statusTimer = setInterval(() => {
+      running.publishStatus().catch((error: unknown) => {
+        logger.warn({ err: error }, 'cannot publish the status at central');
+      });
+    }, STATUS_MS);
+    statusTimer.unref();
+  } else {
+    logger.warn('central.url is not set: messages for central stay in the outbox');
+  }
+
+  return {
+    send(message) {
+      outbox.add(entry(message)).catch((error: unknown) => {
+        refused(message, error);
+      });
+    },
+    async ingest(message) {
+      for (;;) {
+        if (stopped) throw new OutboxError('closed', 'the delivery stopped');
+        try {
+          await outbox.add(entry(message), { prompt: true });
+          return;
+        } catch (error) {
+          refused(message, error);
+          if (error instanceof OutboxError && error.code === 'closed') throw error;
+          counts.ingest_waits += 1;
+          // Not acknowledged: the on-board broker keeps it; the outbox is asked again later.
+          await pause();
+        }
+      }
+    },
+    health: () => ({ outbox: outboxHealth(), uplink: uplink?.state ?? 'disabled' }),
+    alarms() {
+      const outboxNow = outboxHealth();
+      const uplinkNow = uplink?.state ?? 'disabled';
+      return [
+        ...(outboxNow === 'ok' ? [] : [`outbox_${outboxNow}`]),
+        ...(uplinkNow === 'auth_failed' || uplinkNow === 'tls_error'
+          ? [`uplink_${uplinkNow}`]
+          : []),
+      ];
+    },
+    metrics: () => ({
+      ...prefixed('outbox', outbox.stats()),
+      ...prefixed('uplink', uplink?.stats() ?? {}),
+      ...prefixed('central', counts),
+    }),
+    async stop() {
+      stopped = true;
+      clearInterval(statusTimer);
+      for (const wait of waits) {
+        clearTimeout(wait.timer);
+        wait.reject(new OutboxError('closed', 'the delivery stopped'));
+      }
+      waits.clear();
+      await uplink?.stop();
+      outbox.close();
+    },
+  };
+}
+
+function prefixed(prefix: string, numbers: Readonly<Record<string, number>>) {
+  return Object.fromEntries(Object.entries(numbers).map(([k, v]) => [`${prefix}_${k}`, v]));
+}
+
+async function readCa(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw fileProblem('central.caFile', file, 'a readable PEM file', (error as Error).message);
+  }
+}

@@ -1,0 +1,260 @@
+// The bridge delivering to central end to end: the on-board broker, the kiosk publishing
+// visits and opinions on it, the bridge with its outbox and uplink, and Debian's mosquitto with
+// TLS standing in for central, with a recorder counting distinct ids. The link is cut and
+// restored; the built bridge is killed with SIGKILL again and again while it drains.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  EXAMPLES,
+  MessageFactory,
+  statusTopic,
+  topicFor,
+  type StatusMessage,
+  type Stream,
+} from '@fsbus/shared';
+import { createLogger } from '@fsbus/shared/node';
+import { startBridge } from '../firmware-bridge/src/main.js';
+import { Outbox } from '../firmware-bridge/src/outbox/outbox.js';
+import {
+  BUS,
+  PASSWORD,
+  collect,
+  login,
+  startTestBroker,
+  testConfig,
+  until,
+} from '../broker/test/harness.js';
+import { Link, makePki, Recorder, startMosquitto } from './central-stand-in.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUS_SECRET = 'bus secret';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** On-board broker, central (mosquitto over TLS) with its recorder, and the files a bridge needs. */
+async function setting() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-central-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const pki = await makePki(dir);
+  const mosquitto = await startMosquitto(dir, pki, {
+    [BUS]: BUS_SECRET,
+    central: 'central secret',
+  });
+  cleanups.push(() => mosquitto.stop());
+  const ca = readFileSync(pki.caFile);
+  const recorder = await Recorder.start(`mqtts://127.0.0.1:${String(mosquitto.port)}`, {
+    username: 'central',
+    password: 'central secret',
+    ca,
+  });
+  cleanups.push(() => recorder.stop());
+  const onboard = await startTestBroker(testConfig(path.join(dir, 'onboard')));
+  cleanups.push(() => onboard.stop());
+  writeFileSync(path.join(dir, 'bridge.password'), PASSWORD);
+  writeFileSync(path.join(dir, 'central.password'), BUS_SECRET);
+  return { dir, pki, mosquitto, recorder, onboard };
+}
+
+const kioskFactory = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
+function visitOrOpinion(i: number) {
+  const stream = i % 4 === 3 ? ('opinion' as const) : ('visit' as const);
+  const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...body } = EXAMPLES[stream];
+  const message = kioskFactory.create(stream, body as never) as { id: string };
+  return { stream, id: message.id, payload: JSON.stringify(message) };
+}
+
+describe('bridge to central', () => {
+  it('delivers what the kiosk published on board while central was unreachable, once back', async () => {
+    const { dir, pki, recorder, onboard, mosquitto } = await setting();
+    const link = await Link.open(mosquitto.port, false);
+    cleanups.push(() => link.down());
+    const config = testConfig(
+      path.join(dir, 'bus'),
+      {},
+      {
+        gnss: { source: 'simulator' },
+        counter: { protocol: 'none' },
+        bridge: { passwordFile: path.join(dir, 'bridge.password'), brokerUrl: onboard.url },
+        central: {
+          url: `mqtts://127.0.0.1:${String(link.port)}`,
+          caFile: pki.caFile,
+          passwordFile: path.join(dir, 'central.password'),
+        },
+        outbox: { commitWindowMs: 200 },
+      },
+    );
+    const logger = createLogger({
+      service: 'bridge',
+      level: 'warn',
+      destination: new PassThrough(),
+    });
+    const bridge = await startBridge({ config, logger, version: '0.1.0' });
+    cleanups.push(() => bridge.stop());
+    // Its first start creates its persistent session on board; from then on nothing is missed.
+    await until(() => (bridge.metrics().broker_subscribes ?? 0) >= 1, 'the bridge subscribed');
+    const monitor = await login(onboard.url, 'monitor');
+    cleanups.push(() => monitor.endAsync());
+    const seen = collect(monitor);
+    await monitor.subscribeAsync(statusTopic(BUS, 'bridge'), { qos: 1 });
+
+    // The kiosk: each publish resolves on the broker's PUBACK (the broker keeps it for the
+    // bridge's persistent session); the bridge takes them into its outbox.
+    const kiosk = await login(onboard.url, 'kiosk-1');
+    cleanups.push(() => kiosk.endAsync());
+    const sent = Array.from({ length: 40 }, (_, i) => visitOrOpinion(i));
+    for (const m of sent) {
+      await kiosk.publishAsync(topicFor(m.stream, BUS), m.payload, { qos: 1 });
+    }
+    await until(
+      () => (bridge.metrics().outbox_events_pending ?? 0) >= 40,
+      () => `the outbox holding the visits: ${JSON.stringify(onboard.broker.metrics.snapshot())}`,
+      15_000,
+    );
+    const status = () =>
+      seen
+        .filter((m) => m.topic.endsWith('/status/bridge'))
+        .map((m) => JSON.parse(m.payload) as StatusMessage)
+        .at(-1);
+    await until(
+      () => status()?.health.uplink === 'offline',
+      'uplink offline on the status',
+      10_000,
+    );
+    expect(recorder.ids.size).toBe(0);
+
+    await link.up();
+    await until(
+      () => sent.every((m) => recorder.ids.has(m.id)),
+      () => `every visit and opinion at central: ${String(recorder.ids.size)}`,
+      30_000,
+    );
+    await until(() => status()?.health.uplink === 'online', 'uplink online on the status', 40_000);
+    expect(recorder.duplicates.count).toBe(0);
+    // The bus's own status at central says online; its last will would say offline.
+    expect(recorder.order.get('status/uplink')?.length ?? 0).toBeGreaterThanOrEqual(1);
+    await until(
+      () => (bridge.metrics().outbox_events_pending ?? 1) === 0,
+      'the outbox emptied of events',
+      10_000,
+    );
+  }, 90_000);
+
+  it('loses no event when the bridge is killed with SIGKILL again and again while draining', async () => {
+    const { dir, pki, recorder, onboard, mosquitto } = await setting();
+    const dataDir = path.join(dir, 'bus');
+    // A backlog from a day without network: 20,000 visits and opinions already in the outbox.
+    const backlog: string[] = [];
+    {
+      const outbox = new Outbox({
+        file: path.join(dataDir, 'outbox.sqlite'),
+        commitWindowMs: 50,
+        telemetryCapBytes: 1e8,
+        hardCapBytes: 1e9,
+      });
+      for (let start = 0; start < 20_000; start += 2000) {
+        const adds = [];
+        for (let i = start; i < start + 2000; i++) {
+          const m = visitOrOpinion(i);
+          backlog.push(m.id);
+          adds.push(outbox.add({ ...m, topic: topicFor(m.stream, BUS), class: 'event' as const }));
+        }
+        await Promise.all(adds);
+      }
+      outbox.close();
+    }
+    const configFile = path.join(dir, 'bus.yaml');
+    writeFileSync(
+      configFile,
+      [
+        `busId: ${BUS}`,
+        `dataDir: ${dataDir}`,
+        'log: { level: warn }',
+        'gnss: { source: simulator }',
+        'counter: { protocol: none }',
+        `bridge: { brokerUrl: "${onboard.url}", passwordFile: ${path.join(dir, 'bridge.password')} }`,
+        `central: { url: "mqtts://127.0.0.1:${String(mosquitto.port)}", caFile: ${pki.caFile}, passwordFile: ${path.join(dir, 'central.password')} }`,
+        '',
+      ].join('\n'),
+    );
+    let child: ChildProcess | null = null;
+    const startChild = () => {
+      const started = spawn(
+        path.join(ROOT, 'firmware-bridge/bin/fsbus-bridge.js'),
+        ['--config', configFile],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      child = started;
+      return started;
+    };
+    cleanups.push(() => {
+      const running: ChildProcess | null = child;
+      running?.kill('SIGKILL');
+    });
+    // The bus has run before: the bridge's persistent session on board exists, with its
+    // subscriptions, so what the kiosk publishes while the bridge is down waits for it.
+    const session = await login(onboard.url, 'bridge', { clientId: 'bridge', clean: false });
+    // eslint-disable-next-line @typescript-eslint
+    await session.subscribeAsync(
+      ['visit', 'opinion', 'cmd/queue', 'cmd/occupancy'].map((s) => topicFor(s as Stream, BUS)),
+      { qos: 1 },
+    );
+    await session.endAsync();
+    // Meanwhile the kiosk keeps checking visitors in on board.
+    const kiosk = await login(onboard.url, 'kiosk-1');
+    cleanups.push(() => kiosk.endAsync());
+    const live: string[] = [];
+    let kioskBusy = false;
+    const kioskTimer = setInterval(() => {
+      if (kioskBusy) return;
+      kioskBusy = true;
+      const m = visitOrOpinion(live.length);
+      kiosk
+        .publishAsync(topicFor(m.stream, BUS), m.payload, { qos: 1 })
+        .then(() => live.push(m.id))
+        .finally(() => (kioskBusy = false));
+    }, 50);
+    cleanups.push(() => clearInterval(kioskTimer));
+
+    for (let round = 0; round < 6; round++) {
+      const running = startChild();
+      const before = recorder.ids.size;
+      await until(
+        () => recorder.ids.size >= before + 1500 || recorder.ids.size >= backlog.length,
+        () => `round ${String(round)}: the drain under way (${String(recorder.ids.size)} ids)`,
+        60_000,
+      );
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGKILL');
+      await exited;
+    }
+    clearInterval(kioskTimer);
+    await until(() => !kioskBusy, 'the last kiosk publish acknowledged', 10_000);
+    const last = startChild();
+    const everything = [...backlog, ...live];
+    await until(
+      () => everything.every((id) => recorder.ids.has(id)),
+      () =>
+        `every event at central: missing ${String(everything.filter((id) => !recorder.ids.has(id)).length)} of ${String(everything.length)}`,
+      120_000,
+    );
+    const exited = new Promise((resolve) => last.once('exit', resolve));
+    last.kill('SIGTERM');
+    await exited;
+    const db = new Database(path.join(dataDir, 'outbox.sqlite'), { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+    expect(live.length).toBeGreaterThan(20);
+  }, 300_000);
+});
