@@ -132,7 +132,7 @@ export async function startMosquitto(
   const launch = async () => {
     const started = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    started.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child = started;
     // Ready when a TLS client gets a CONNACK (refused for want of a login is fine).
     const deadline = Date.now() + 10_000;
@@ -150,9 +150,15 @@ export async function startMosquitto(
           probe.end(true);
           resolve(ok);
         };
-        probe.once('connect', () => done(true));
-        probe.once('error', (error) => done((error as { code?: unknown }).code === 5));
-        probe.once('close', () => done(false));
+        probe.once('connect', () => {
+          done(true);
+        });
+        probe.once('error', (error) => {
+          done((error as { code?: unknown }).code === 5);
+        });
+        probe.once('close', () => {
+          done(false);
+        });
       });
       if (answered) return;
       if (Date.now() > deadline) throw new Error(`mosquitto did not start: ${stderr}`);

@@ -15,7 +15,7 @@ import {
   type Stream,
 } from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
-import { Outbox } from '../firmware-bridge/src/outbox/outbox.js';
+import { Outbox, type OutboxMessage } from '../firmware-bridge/src/outbox/outbox.js';
 import { Uplink, type UplinkState } from '../firmware-bridge/src/uplink/uplink.js';
 import {
   BUS,
@@ -34,7 +34,9 @@ afterEach(async () => {
 
 function workDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-uplink-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
 }
 
@@ -42,17 +44,17 @@ const factory = new MessageFactory({ busId: BUS, source: 'bridge' });
 const kioskFactory = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
 
 /** A new message of a stream, from the documented example's body. */
-function make(stream: Stream) {
+function make(stream: Stream): OutboxMessage {
   const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...body } = EXAMPLES[stream];
   const from = stream === 'visit' || stream === 'opinion' ? kioskFactory : factory;
-  const message = from.create(stream, body as never) as { id: string };
+  const message = from.create(stream, body) as { id: string };
   const spec = stream === 'gnss' || stream === 'occupancy' ? 'telemetry' : 'event';
   return {
     id: message.id,
     stream,
     topic: topicFor(stream, BUS),
     payload: JSON.stringify(message),
-    class: spec as 'event' | 'telemetry',
+    class: spec,
   };
 }
 
@@ -79,7 +81,9 @@ function openOutbox(dir: string, telemetryCapBytes = 200e6) {
     hardCapBytes: 1e9,
     onCommitted: () => uplinks.get(outbox)?.notify(),
   });
-  cleanups.push(() => outbox.close());
+  cleanups.push(() => {
+    outbox.close();
+  });
   return outbox;
 }
 
