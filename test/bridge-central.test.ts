@@ -24,6 +24,7 @@ import {
   MessageFactory,
   statusTopic,
   topicFor,
+  type Config,
   type StatusMessage,
   type Stream,
 } from '@fsbus/shared';
@@ -83,6 +84,31 @@ function visitOrOpinion(i: number) {
   return { stream, id: message.id, payload: JSON.stringify(message) };
 }
 
+/**
+ * Starts a bridge on `config` and waits until it subscribed on board (its first start creates
+ * its persistent session; from then on nothing is missed), with a monitor collecting `topics`.
+ */
+async function bridgeWithMonitor(config: Config, onboardUrl: string, topics: string[]) {
+  const logger = createLogger({
+    service: 'bridge',
+    level: 'fatal',
+    destination: new PassThrough(),
+  });
+  const bridge = await startBridge({ config, logger, version: '0.1.0' });
+  cleanups.push(() => bridge.stop());
+  await until(() => (bridge.metrics().broker_subscribes ?? 0) >= 1, 'the bridge subscribed');
+  const monitor = await login(onboardUrl, 'monitor');
+  cleanups.push(() => monitor.endAsync());
+  const seen = collect(monitor);
+  await monitor.subscribeAsync(topics, { qos: 1 });
+  const status = () =>
+    seen
+      .filter((m) => m.topic.endsWith('/status/bridge'))
+      .map((m) => JSON.parse(m.payload) as StatusMessage)
+      .at(-1);
+  return { bridge, seen, status };
+}
+
 /** Writes `file` until the file system is full. */
 function fillUp(file: string): void {
   const fd = openSync(file, 'w');
@@ -116,19 +142,9 @@ describe('bridge to central', () => {
         outbox: { commitWindowMs: 200 },
       },
     );
-    const logger = createLogger({
-      service: 'bridge',
-      level: 'warn',
-      destination: new PassThrough(),
-    });
-    const bridge = await startBridge({ config, logger, version: '0.1.0' });
-    cleanups.push(() => bridge.stop());
-    // Its first start creates its persistent session on board; from then on nothing is missed.
-    await until(() => (bridge.metrics().broker_subscribes ?? 0) >= 1, 'the bridge subscribed');
-    const monitor = await login(onboard.url, 'monitor');
-    cleanups.push(() => monitor.endAsync());
-    const seen = collect(monitor);
-    await monitor.subscribeAsync(statusTopic(BUS, 'bridge'), { qos: 1 });
+    const { bridge, status } = await bridgeWithMonitor(config, onboard.url, [
+      statusTopic(BUS, 'bridge'),
+    ]);
 
     // The kiosk: each publish resolves on the broker's PUBACK (the broker keeps it for the
     // bridge's persistent session); the bridge takes them into its outbox.
@@ -140,14 +156,9 @@ describe('bridge to central', () => {
     }
     await until(
       () => (bridge.metrics().outbox_events_pending ?? 0) >= 40,
-      () => `the outbox holding the visits: ${JSON.stringify(onboard.broker.metrics.snapshot())}`,
+      'the outbox holding the visits',
       15_000,
     );
-    const status = () =>
-      seen
-        .filter((m) => m.topic.endsWith('/status/bridge'))
-        .map((m) => JSON.parse(m.payload) as StatusMessage)
-        .at(-1);
     await until(
       () => status()?.health.uplink === 'offline',
       'uplink offline on the status',
@@ -189,23 +200,10 @@ describe('bridge to central', () => {
         bridge: { passwordFile: path.join(dir, 'bridge.password'), brokerUrl: onboard.url },
       },
     );
-    const logger = createLogger({
-      service: 'bridge',
-      level: 'fatal',
-      destination: new PassThrough(),
-    });
-    const bridge = await startBridge({ config, logger, version: '0.1.0' });
-    cleanups.push(() => bridge.stop());
-    await until(() => (bridge.metrics().broker_subscribes ?? 0) >= 1, 'the bridge subscribed');
-    const monitor = await login(onboard.url, 'monitor');
-    cleanups.push(() => monitor.endAsync());
-    const seen = collect(monitor);
-    await monitor.subscribeAsync([statusTopic(BUS, 'bridge'), topicFor('gnss', BUS)], { qos: 1 });
-    const status = () =>
-      seen
-        .filter((m) => m.topic.endsWith('/status/bridge'))
-        .map((m) => JSON.parse(m.payload) as StatusMessage)
-        .at(-1);
+    const { bridge, seen, status } = await bridgeWithMonitor(config, onboard.url, [
+      statusTopic(BUS, 'bridge'),
+      topicFor('gnss', BUS),
+    ]);
 
     // Something else fills the card; the kiosk checks visitors in.
     fillUp(path.join(mount, 'filler'));
