@@ -46,7 +46,7 @@ setInterval(() => {
   }
   // Central acknowledges some of what is there, so deletes interleave with inserts.
   for (const row of outbox.next('event', 0, 5)) {
-    outbox.ack(row.seq);
+    outbox.ack(row);
     process.stdout.write('a ' + row.id + '\\n');
   }
 }, 2);

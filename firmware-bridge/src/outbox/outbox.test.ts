@@ -59,7 +59,7 @@ describe('Outbox', () => {
     const messages = [message('event'), message('telemetry', 'gnss'), message('event')];
     await Promise.all(messages.map((m) => first.add(m)));
     const [oldest] = first.next('event', 0, 10);
-    first.ack(oldest?.seq ?? -1);
+    if (oldest) first.ack(oldest);
     // Acknowledged but not yet deleted: not offered again.
     expect(ids(first.next('event', 0, 10))).toEqual([messages[2]?.id]);
     first.close();
@@ -134,9 +134,42 @@ describe('Outbox', () => {
     expect(box.stats().events_pending).toBe(accepted);
     expect(box.stats().events_refused).toBe(1);
     // Central catches up: room again.
-    for (const row of box.next('event', 0, 50)) box.ack(row.seq);
+    for (const row of box.next('event', 0, 50)) box.ack(row);
     box.flush();
     await expect(box.add(message('event'))).resolves.toBeUndefined();
+  });
+
+  it('commits acknowledgements with the next messages, not in a commit of their own', async () => {
+    const box = outbox();
+    await Promise.all([box.add(message('event')), box.add(message('event'))]);
+    const commits = box.stats().commits;
+    for (const row of box.next('event', 0, 10)) box.ack(row);
+    // No longer pending at once, though not yet deleted.
+    expect(box.stats()).toMatchObject({ events_pending: 0, sent: 2, commits });
+    await box.add(message('telemetry', 'gnss'));
+    expect(box.stats().commits).toBe(commits + 1);
+    box.close();
+    const reopened = outbox();
+    expect(reopened.stats()).toMatchObject({ events_pending: 0, telemetry_pending: 1 });
+  });
+
+  it('pages past acknowledged rows that wait for their deletion', async () => {
+    const box = outbox();
+    const messages = Array.from({ length: 30 }, () => message('event'));
+    await Promise.all(messages.map((m) => box.add(m)));
+    for (const row of box.next('event', 0, 20)) box.ack(row);
+    expect(ids(box.next('event', 0, 5))).toEqual(ids(messages.slice(20, 25)));
+  });
+
+  it('commits a full window at once on a healthy disk instead of refusing messages', async () => {
+    const box = outbox({ maxUncommitted: 100, commitWindowMs: 5000 });
+    const adds = Array.from({ length: 250 }, () => box.add(message('telemetry', 'gnss')));
+    const results = await Promise.allSettled(adds.slice(0, 200));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(box.stats().commits).toBe(2);
+    box.flush();
+    await Promise.all(adds);
+    expect(box.stats().telemetry_pending).toBe(250);
   });
 
   it('reports its size on disk and the age of the oldest message of each class', async () => {

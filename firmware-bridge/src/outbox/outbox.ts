@@ -57,6 +57,13 @@ export interface OutboxOptions {
   readonly retryMs?: number;
   /** Messages held in memory while commits fail, at most (default 10,000). */
   readonly maxUncommitted?: number;
+  /**
+   * Central's acknowledgements (row deletions) ride on the next commit of new messages, or are
+   * committed on their own after this long (default 60 s) or 5,000 of them: a deletion lost in a
+   * crash only sends a message again, which central stores once, and the card is spared a
+   * commit per message.
+   */
+  readonly ackCommitMs?: number;
   /** Some messages were committed (the uplink may have more to send). */
   readonly onCommitted?: () => void;
   /** Commits started failing, or work again (null). */
@@ -67,6 +74,8 @@ const CLASS_CODE: Readonly<Record<DeliveryClass, number>> = { event: 0, telemetr
 const CLASS_OF = ['event', 'telemetry'] as const;
 /** Bytes a row costs beyond its text: the row header, seq, class, time and index entry. */
 const ROW_OVERHEAD = 40;
+/** Acknowledgements waiting for a commit, at most. */
+const ACK_BATCH = 5000;
 
 interface Waiting {
   readonly message: OutboxMessage;
@@ -128,8 +137,10 @@ export class Outbox {
   readonly #statements: ReturnType<typeof prepare>;
   #waiting: Waiting[] = [];
   #waitingBytes = 0;
-  /** Acknowledged by central, deleted at the next commit. */
-  #acked = new Set<number>();
+  /** Acknowledged by central, deleted at the next commit: seq -> class. */
+  #acked = new Map<number, DeliveryClass>();
+  readonly #ackedRows: Record<DeliveryClass, number> = { event: 0, telemetry: 0 };
+  #ackTimer: NodeJS.Timeout | undefined;
   readonly #tally: Record<DeliveryClass, ClassTally> = {
     event: { rows: 0, bytes: 0 },
     telemetry: { rows: 0, bytes: 0 },
@@ -185,7 +196,10 @@ export class Outbox {
         );
       }
     }
-    if (this.#waiting.length >= (this.#options.maxUncommitted ?? 10_000)) {
+    const maxUncommitted = this.#options.maxUncommitted ?? 10_000;
+    // A healthy disk commits a full window at once; only a failing one makes messages wait.
+    if (this.#waiting.length >= maxUncommitted && this.#fault === null) this.flush();
+    if (this.#waiting.length >= maxUncommitted) {
       const oldestTelemetry = this.#waiting.findIndex((w) => w.message.class === 'telemetry');
       if (message.class === 'telemetry' || oldestTelemetry < 0) {
         if (message.class === 'telemetry') this.#counts.telemetry_dropped += 1;
@@ -208,35 +222,48 @@ export class Outbox {
     });
   }
 
-  /** The oldest committed rows of a class after `afterSeq` that are not acknowledged yet. */
+  /**
+   * The oldest committed rows of a class after `afterSeq` that are not acknowledged yet, at most
+   * `limit` (past acknowledged rows waiting for their deletion).
+   */
   next(deliveryClass: DeliveryClass, afterSeq: number, limit: number): OutboxRow[] {
-    const rows = this.#statements.next.all(CLASS_CODE[deliveryClass], afterSeq, limit) as {
-      seq: number;
-      id: string;
-      stream: string;
-      topic: string;
-      payload: string;
-      created_at: number;
-    }[];
-    return rows
-      .filter((row) => !this.#acked.has(row.seq))
-      .map((row) => ({
-        seq: row.seq,
-        id: row.id,
-        stream: row.stream,
-        topic: row.topic,
-        payload: row.payload,
-        class: deliveryClass,
-        createdAt: row.created_at,
-      }));
+    const found: OutboxRow[] = [];
+    let after = afterSeq;
+    for (;;) {
+      const rows = this.#statements.next.all(CLASS_CODE[deliveryClass], after, limit) as {
+        seq: number;
+        id: string;
+        stream: string;
+        topic: string;
+        payload: string;
+        created_at: number;
+      }[];
+      for (const row of rows) {
+        if (this.#acked.has(row.seq) || found.length >= limit) continue;
+        found.push({
+          seq: row.seq,
+          id: row.id,
+          stream: row.stream,
+          topic: row.topic,
+          payload: row.payload,
+          class: deliveryClass,
+          createdAt: row.created_at,
+        });
+      }
+      const last = rows.at(-1);
+      if (found.length >= limit || rows.length < limit || last === undefined) return found;
+      after = last.seq;
+    }
   }
 
-  /** Central acknowledged the row: it is deleted at the next commit. */
-  ack(seq: number): void {
-    if (this.#closed || this.#acked.has(seq)) return;
-    this.#acked.add(seq);
+  /** Central acknowledged the row: it is no longer pending, and is deleted at a later commit. */
+  ack(row: Pick<OutboxRow, 'seq' | 'class'>): void {
+    if (this.#closed || this.#acked.has(row.seq)) return;
+    this.#acked.set(row.seq, row.class);
+    this.#ackedRows[row.class] += 1;
     this.#counts.sent += 1;
-    this.#schedule();
+    if (this.#acked.size >= ACK_BATCH) this.#schedule();
+    else this.#ackTimer ??= setTimeout(() => this.flush(), this.#options.ackCommitMs ?? 60_000);
   }
 
   /** Rows, bytes and oldest waiting time per class, the file's size and what went wrong. */
@@ -259,8 +286,8 @@ export class Outbox {
     };
     return {
       ...this.#counts,
-      events_pending: this.#tally.event.rows,
-      telemetry_pending: this.#tally.telemetry.rows,
+      events_pending: this.#tally.event.rows - this.#ackedRows.event,
+      telemetry_pending: this.#tally.telemetry.rows - this.#ackedRows.telemetry,
       events_bytes: this.#tally.event.bytes,
       telemetry_bytes: this.#tally.telemetry.bytes,
       uncommitted: this.#waiting.length,
@@ -291,6 +318,8 @@ export class Outbox {
   flush(): boolean {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
     if (this.#waiting.length === 0 && this.#acked.size === 0) return true;
     const waiting = this.#waiting;
     const acked = this.#acked;
@@ -298,7 +327,9 @@ export class Outbox {
       const inserted = this.#commit(waiting, acked);
       this.#waiting = [];
       this.#waitingBytes = 0;
-      this.#acked = new Set();
+      this.#acked = new Map();
+      this.#ackedRows.event = 0;
+      this.#ackedRows.telemetry = 0;
       this.#counts.commits += 1;
       this.#setFault(null);
       for (const w of waiting) w.resolve();
@@ -328,6 +359,7 @@ export class Outbox {
     this.flush();
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#ackTimer);
     for (const w of this.#waiting) w.reject(new OutboxError('closed', 'the outbox is closed'));
     this.#waiting = [];
     this.#db.close();
@@ -345,11 +377,11 @@ export class Outbox {
   }
 
   /** One transaction: the acknowledged rows out, the waiting messages in. Returns rows added. */
-  #commit(waiting: readonly Waiting[], acked: ReadonlySet<number>): number {
+  #commit(waiting: readonly Waiting[], acked: ReadonlyMap<number, DeliveryClass>): number {
     const { insert, remove } = this.#statements;
     let inserted = 0;
     this.#db.transaction(() => {
-      for (const seq of acked) {
+      for (const seq of acked.keys()) {
         const row = remove.get(seq) as { class: number; bytes: number } | undefined;
         const tally = row === undefined ? undefined : this.#tally[CLASS_OF[row.class] ?? 'event'];
         if (row !== undefined && tally !== undefined) {

@@ -9,7 +9,7 @@ import type { DeliveryClass, OutboxRow } from '../outbox/outbox.js';
 /** What the uplink reads from and acknowledges to. */
 export interface UplinkSource {
   next(deliveryClass: DeliveryClass, afterSeq: number, limit: number): OutboxRow[];
-  ack(seq: number): void;
+  ack(row: Pick<OutboxRow, 'seq' | 'class'>): void;
 }
 
 /**
@@ -48,8 +48,9 @@ type FailureKind = 'auth' | 'tls' | 'dns' | 'refused' | 'network';
 /** What a connection error means for the bus, from mqtt.js's and Node's error codes. */
 export function classifyLinkError(error: unknown): FailureKind {
   const code = (error as { code?: unknown }).code;
-  // CONNACK return codes 4 and 5 (MQTT 3.1.1, 3.2.2.3); 134 and 135 in MQTT 5.
-  if (code === 4 || code === 5 || code === 134 || code === 135) return 'auth';
+  // CONNACK return codes 2 (client id), 4 and 5 (MQTT 3.1.1, 3.2.2.3); 133 to 135 in MQTT 5:
+  // central refuses this bus as configured; only someone fixing the config or central helps.
+  if ([2, 4, 5, 133, 134, 135].includes(code as number)) return 'auth';
   if (typeof code !== 'string') return 'network';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
   if (code === 'ECONNREFUSED') return 'refused';
@@ -285,7 +286,7 @@ export class Uplink {
           this.#counts.send_failures += 1;
           return;
         }
-        this.#options.source.ack(row.seq);
+        this.#options.source.ack(row);
         this.#counts.sent += 1;
         this.#lastSendAt = this.#now();
         this.#pump();
