@@ -1,5 +1,6 @@
 // fsbus-bridge: wires the GNSS source, the fix filter, the thinning, the stop tracker, the plan
-// store and the on-board MQTT link from the config; the only place that knows them all.
+// store, the door counter, the delivery to central and the on-board MQTT link from the config;
+// the only place that knows them all.
 import path from 'node:path';
 import {
   MessageFactory,

@@ -7,6 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '@fsbus/shared/node';
+import { prepare, ROW_OVERHEAD, SCHEMA, type OutboxStatements } from './statements.js';
 
 /** `event`: never dropped. `telemetry`: thinned, then dropped oldest first, past its cap. */
 export type DeliveryClass = 'event' | 'telemetry';
@@ -72,8 +73,6 @@ export interface OutboxOptions {
 
 const CLASS_CODE: Readonly<Record<DeliveryClass, number>> = { event: 0, telemetry: 1 };
 const CLASS_OF = ['event', 'telemetry'] as const;
-/** Bytes a row costs beyond its text: the row header, seq, class, time and index entry. */
-const ROW_OVERHEAD = 40;
 /** Acknowledgements waiting for a commit, at most. */
 const ACK_BATCH = 5000;
 
@@ -88,19 +87,6 @@ interface ClassTally {
   rows: number;
   bytes: number;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS messages (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-  id         TEXT    NOT NULL UNIQUE,
-  class      INTEGER NOT NULL,  -- 0 event, 1 telemetry
-  stream     TEXT    NOT NULL,
-  topic      TEXT    NOT NULL,
-  payload    TEXT    NOT NULL,
-  created_at INTEGER NOT NULL   -- ms since the epoch
-);
-CREATE INDEX IF NOT EXISTS messages_by_class ON messages (class, seq);
-`;
 
 function rowBytes(message: OutboxMessage): number {
   return (
@@ -134,7 +120,7 @@ export class Outbox {
   readonly #db: Database.Database;
   readonly #now: () => number;
   readonly #log: Logger | undefined;
-  readonly #statements: ReturnType<typeof prepare>;
+  readonly #statements: OutboxStatements;
   #waiting: Waiting[] = [];
   #waitingBytes = 0;
   /** Acknowledged by central, deleted at the next commit: seq -> class. */
@@ -510,37 +496,4 @@ export class Outbox {
   #capText(): string {
     return `${String(Math.round(this.#options.hardCapBytes / 1e6))} MB`;
   }
-}
-
-function prepare(db: Database.Database) {
-  const bytes = `length(CAST(payload AS BLOB)) + length(topic) + length(id) + ${String(ROW_OVERHEAD)}`;
-  return {
-    insert: db.prepare(
-      'INSERT OR IGNORE INTO messages (id, class, stream, topic, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    remove: db.prepare(`DELETE FROM messages WHERE seq = ? RETURNING class, ${bytes} AS bytes`),
-    next: db.prepare(
-      'SELECT seq, id, stream, topic, payload, created_at FROM messages WHERE class = ? AND seq > ? ORDER BY seq LIMIT ?',
-    ),
-    oldest: db.prepare('SELECT created_at FROM messages WHERE class = ? ORDER BY seq LIMIT 1'),
-    tally: db.prepare(
-      `SELECT class, count(*) AS rows, coalesce(sum(${bytes}), 0) AS bytes FROM messages GROUP BY class`,
-    ),
-    nthTelemetry: db.prepare(
-      'SELECT seq FROM messages WHERE class = 1 ORDER BY seq LIMIT 1 OFFSET ?',
-    ),
-    // Every other row of each stream among the older telemetry: the track keeps its shape.
-    thin: db.prepare(
-      `DELETE FROM messages WHERE seq IN (
-         SELECT seq FROM (
-           SELECT seq, row_number() OVER (PARTITION BY stream ORDER BY seq) AS n
-           FROM messages WHERE class = 1 AND seq < ?
-         ) WHERE n % 2 = 0
-       )`,
-    ),
-    oldestTelemetry: db.prepare(
-      `SELECT seq, ${bytes} AS bytes FROM messages WHERE class = 1 AND seq > ? ORDER BY seq LIMIT ?`,
-    ),
-    dropTelemetryUpTo: db.prepare('DELETE FROM messages WHERE class = 1 AND seq <= ?'),
-  };
 }
