@@ -369,23 +369,30 @@ export async function startBridge({
 
   if (filePlan !== null) setPlan(filePlan, 'stops.planFile');
   else if (loaded.stored.plan !== null) setPlan(loaded.stored.plan, 'saved');
-  counter = await startCounterPipeline({
-    counter: config.counter,
-    dataDir: config.dataDir,
-    logger: logger.child({ component: `counter-${config.counter.protocol}` }),
-    now,
-    stopId: currentStopId,
-    timeZone: () => plan?.timeZone ?? DEFAULT_TIME_ZONE,
-    publishDoor: (body) => {
-      publishBoth('door', body);
-    },
-    publishOccupancy: (body) => {
-      publishBoth('occupancy', body);
-    },
-    onHealth: () => {
-      if (started) reporter.reportNow().catch(reportFailed);
-    },
-  });
+  try {
+    counter = await startCounterPipeline({
+      counter: config.counter,
+      dataDir: config.dataDir,
+      logger: logger.child({ component: `counter-${config.counter.protocol}` }),
+      now,
+      stopId: currentStopId,
+      timeZone: () => plan?.timeZone ?? DEFAULT_TIME_ZONE,
+      publishDoor: (body) => {
+        publishBoth('door', body);
+      },
+      publishOccupancy: (body) => {
+        publishBoth('occupancy', body);
+      },
+      onHealth: () => {
+        if (started) reporter.reportNow().catch(reportFailed);
+      },
+    });
+  } catch (error) {
+    // A counter that cannot start (its config): nothing half-started is left open.
+    await central.stop();
+    await link.close();
+    throw error;
+  }
   // The saved occupancy may name a stop the bus has left since.
   counter.atStop(currentStopId());
   source.start();
