@@ -65,7 +65,7 @@ export async function startCentralDelivery(
   const password = await readSecret('central.passwordFile', central.passwordFile);
   const ca = central.caFile === null ? null : await readCa(central.caFile);
   const file = path.resolve(config.dataDir, config.outbox.path);
-  const counts = { events_refused_logged: 0, ingest_waits: 0 };
+  const counts = { events_refused: 0, ingest_waits: 0 };
   let lastRefusal: number | null = null;
   let uplink: Uplink | null = null;
   let outbox: Outbox;
@@ -92,21 +92,25 @@ export async function startCentralDelivery(
     );
   }
 
-  const refused = (message: CentralMessage, error: unknown) => {
-    if (!(error instanceof OutboxError)) throw error;
-    if (error.code === 'closed') return;
-    if (STREAM_SPECS[message.stream].delivery === 'event') {
-      const first = lastRefusal === null || now() - lastRefusal >= FULL_FOR_MS;
-      lastRefusal = now();
-      counts.events_refused_logged += 1;
-      if (first) onHealth();
-      logger.error(
-        { stream: message.stream, id: message.id, code: error.code },
-        'outbox refused an event: not sent to central',
-      );
-    } else {
-      logger.debug({ stream: message.stream, code: error.code }, 'outbox refused telemetry');
+  /** Says that the outbox refused a message; `waits`: it stays on the on-board broker. */
+  const refused = (message: CentralMessage, error: unknown, waits: boolean) => {
+    const code = error instanceof OutboxError ? error.code : 'outbox_error';
+    if (code === 'closed') return;
+    const where = { stream: message.stream, id: message.id, code, err: error };
+    if (STREAM_SPECS[message.stream].delivery !== 'event') {
+      logger.debug(where, 'outbox refused telemetry');
+      return;
     }
+    const first = lastRefusal === null || now() - lastRefusal >= FULL_FOR_MS;
+    lastRefusal = now();
+    counts.events_refused += 1;
+    if (first) onHealth();
+    logger.error(
+      where,
+      waits
+        ? 'outbox refused an event: it waits on the on-board broker, tried again in 5 s'
+        : 'outbox refused an event: not sent to central',
+    );
   };
 
   const classOf = (stream: Stream) =>
@@ -178,7 +182,7 @@ export async function startCentralDelivery(
   return {
     send(message) {
       outbox.add(entry(message)).catch((error: unknown) => {
-        refused(message, error);
+        refused(message, error, false);
       });
     },
     async ingest(message) {
@@ -188,8 +192,8 @@ export async function startCentralDelivery(
           await outbox.add(entry(message), { prompt: true });
           return;
         } catch (error) {
-          refused(message, error);
           if (error instanceof OutboxError && error.code === 'closed') throw error;
+          refused(message, error, true);
           counts.ingest_waits += 1;
           // Not acknowledged: the on-board broker keeps it; the outbox is asked again later.
           await pause();

@@ -172,6 +172,11 @@ export class Outbox {
     if (this.#closed) return Promise.reject(new OutboxError('closed', 'the outbox is closed'));
     const bytes = rowBytes(message);
     if (message.class === 'event') {
+      const full = () =>
+        this.#tally.event.bytes + this.#tally.telemetry.bytes + this.#waitingBytes + bytes >
+        this.#options.hardCapBytes;
+      // Rows central acknowledged free their room once deleted: delete them now.
+      if (full() && this.#acked.size > 0 && this.#fault === null) this.flush();
       const after = this.#tally.event.bytes + this.#waitingBytes + bytes;
       const excess = after + this.#tally.telemetry.bytes - this.#options.hardCapBytes;
       if (excess > 0) this.#dropTelemetryFor(excess);
