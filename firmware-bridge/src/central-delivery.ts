@@ -44,6 +44,7 @@ export interface CentralDeliveryOptions {
   readonly config: Pick<Config, 'busId' | 'dataDir' | 'outbox' | 'central'>;
   readonly factory: MessageFactory;
   readonly version: string;
+  /** The service's logger: the outbox, the uplink and this module each get a child. */
   readonly logger: Logger;
   readonly now: () => number;
   /** Health changed: the status should say so now. */
@@ -60,7 +61,8 @@ const MB = 1_000_000;
 export async function startCentralDelivery(
   options: CentralDeliveryOptions,
 ): Promise<CentralDelivery> {
-  const { config, factory, version, logger, now, onHealth } = options;
+  const { config, factory, version, now, onHealth } = options;
+  const logger = options.logger.child({ component: 'central' });
   const { busId, central } = config;
   const password = await readSecret('central.passwordFile', central.passwordFile);
   const ca = central.caFile === null ? null : await readCa(central.caFile);
@@ -75,7 +77,7 @@ export async function startCentralDelivery(
       commitWindowMs: config.outbox.commitWindowMs,
       telemetryCapBytes: config.outbox.telemetryCapMB * MB,
       hardCapBytes: config.outbox.hardCapMB * MB,
-      logger: logger.child({ component: 'outbox' }),
+      logger: options.logger.child({ component: 'outbox' }),
       now,
       onCommitted: () => uplink?.notify(),
       onFault: (fault: OutboxFault) => {
@@ -160,7 +162,7 @@ export async function startCentralDelivery(
       keepaliveS: central.keepaliveS,
       source: outbox,
       status: { topic: statusTopic(busId, 'uplink'), payload: statusPayload },
-      logger: logger.child({ component: 'uplink' }),
+      logger: options.logger.child({ component: 'uplink' }),
       now,
       onState: (state) => {
         logger.info({ uplink: state }, 'uplink state');

@@ -120,7 +120,7 @@ export async function startBridge({
     config,
     factory,
     version,
-    logger: logger.child({ component: 'central' }),
+    logger,
     now,
     onHealth: () => {
       if (started) reporter.reportNow().catch(reportFailed);
