@@ -1,7 +1,7 @@
 // The bridge's delivery to central when its outbox is full of events: it says so, refuses what
 // it cannot keep, holds a message from the on-board broker unacknowledged until there is room,
 // and takes it once central has caught up. fsbus-broker stands in for central.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -31,6 +31,32 @@ function door(): CentralMessage {
     payload: JSON.stringify(message),
   };
 }
+
+describe('delivery to central with an unreadable outbox file', () => {
+  it('moves the file aside, says so, and starts a new outbox', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-delivery-'));
+    cleanups.push(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const garbage = 'not a database, a damaged card '.repeat(200);
+    mkdirSync(path.join(dir, 'bus'));
+    writeFileSync(path.join(dir, 'bus', 'outbox.sqlite'), garbage);
+    const delivery = await startCentralDelivery({
+      config: ConfigSchema.parse({ busId: BUS, dataDir: path.join(dir, 'bus') }),
+      factory,
+      version: '0.1.0',
+      logger: createLogger({ service: 'bridge', level: 'fatal', destination: new PassThrough() }),
+      now: Date.now,
+      onHealth: () => undefined,
+    });
+    cleanups.push(() => delivery.stop());
+    expect(delivery.alarms()).toContain('outbox_set_aside');
+    const [setAside] = readdirSync(path.join(dir, 'bus')).filter((f) => f.includes('.unreadable-'));
+    expect(readFileSync(path.join(dir, 'bus', setAside ?? 'none'), 'utf8')).toBe(garbage);
+    delivery.send(door());
+    await until(() => (delivery.metrics().outbox_events_pending ?? 0) === 1, 'a message kept');
+  });
+});
 
 describe('delivery to central with a full outbox', () => {
   it('refuses events past the hard cap, holds an on-board message until central catches up', async () => {

@@ -7,6 +7,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
+import { parseTopic, topicFilter } from '@fsbus/shared';
 
 const run = promisify(execFile);
 
@@ -190,7 +191,8 @@ export class Recorder {
         return;
       }
       this.ids.add(message.id);
-      const stream = topic.split('/').slice(3).join('/');
+      const parts = parseTopic(topic);
+      const stream = parts.service === undefined ? parts.stream : `status/${parts.service}`;
       const list = this.order.get(stream) ?? [];
       list.push(message.seq);
       this.order.set(stream, list);
@@ -201,7 +203,7 @@ export class Recorder {
   static async start(
     url: string,
     login: { username: string; password: string; ca?: Buffer },
-    filter = 'fsbus/v1/+/#',
+    filter = topicFilter('#', '+'),
     clean = false,
   ): Promise<Recorder> {
     const client = await mqtt.connectAsync(url, {

@@ -1,5 +1,6 @@
 // Delivery to central: the outbox every central-bound message is committed to, and the uplink
 // draining it; with its health, alarms and numbers for the bridge's status. Wired by main.ts.
+import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import {
   STREAM_SPECS,
@@ -70,28 +71,47 @@ export async function startCentralDelivery(
   const counts = { events_refused: 0, ingest_waits: 0 };
   let lastRefusal: number | null = null;
   let uplink: Uplink | null = null;
+  const openOutbox = () => {
+    try {
+      return new Outbox({
+        file,
+        commitWindowMs: config.outbox.commitWindowMs,
+        telemetryCapBytes: config.outbox.telemetryCapMB * MB,
+        hardCapBytes: config.outbox.hardCapMB * MB,
+        logger: options.logger.child({ component: 'outbox' }),
+        now,
+        onCommitted: () => uplink?.notify(),
+        onFault: (fault: OutboxFault) => {
+          logger.info({ outbox: fault ?? 'ok' }, 'outbox health');
+          onHealth();
+        },
+      });
+    } catch (error) {
+      if (unreadable(error)) throw error;
+      throw fileProblem(
+        'outbox.path',
+        file,
+        'an SQLite file the bridge can create and write',
+        (error as Error).message,
+      );
+    }
+  };
+  /** Where an unreadable outbox file was moved, if it was. */
+  let setAside: string | null = null;
   let outbox: Outbox;
   try {
-    outbox = new Outbox({
-      file,
-      commitWindowMs: config.outbox.commitWindowMs,
-      telemetryCapBytes: config.outbox.telemetryCapMB * MB,
-      hardCapBytes: config.outbox.hardCapMB * MB,
-      logger: options.logger.child({ component: 'outbox' }),
-      now,
-      onCommitted: () => uplink?.notify(),
-      onFault: (fault: OutboxFault) => {
-        logger.info({ outbox: fault ?? 'ok' }, 'outbox health');
-        onHealth();
-      },
-    });
+    outbox = openOutbox();
   } catch (error) {
-    throw fileProblem(
-      'outbox.path',
-      file,
-      'an SQLite file the bridge can create and write',
-      (error as Error).message,
+    // A damaged card must not stop the bus: keep the file for a person to look at, start anew.
+    setAside = `${file}.unreadable-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, setAside + suffix);
+    }
+    logger.error(
+      { file, movedTo: setAside, err: error },
+      'outbox file unreadable: moved aside, a new outbox started',
     );
+    outbox = openOutbox();
   }
 
   /** Says that the outbox refused a message; `waits`: it stays on the on-board broker. */
@@ -208,6 +228,7 @@ export async function startCentralDelivery(
       const uplinkNow = uplink?.state ?? 'disabled';
       return [
         ...(outboxNow === 'ok' ? [] : [`outbox_${outboxNow}`]),
+        ...(setAside === null ? [] : ['outbox_set_aside']),
         ...(uplinkNow === 'auth_failed' || uplinkNow === 'tls_error'
           ? [`uplink_${uplinkNow}`]
           : []),
@@ -230,6 +251,12 @@ export async function startCentralDelivery(
       outbox.close();
     },
   };
+}
+
+/** SQLite's verdict on a file that is not a database, or a damaged one. */
+function unreadable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
 }
 
 function prefixed(prefix: string, numbers: Readonly<Record<string, number>>) {
