@@ -140,11 +140,12 @@ async function onboard(extra: Record<string, unknown> = {}) {
   bridge = started;
   const of = <T>(stream: string) =>
     seen.filter((m) => m.topic.endsWith(`/${stream}`)).map((m) => JSON.parse(m.payload) as T);
+  /** People in the door events, each event once by its id (QoS 1 may deliver one twice). */
   const published = () =>
-    of<DoorMessage>('door').reduce((sum, d) => ({ in: sum.in + d.in, out: sum.out + d.out }), {
-      in: 0,
-      out: 0,
-    });
+    [...new Map(of<DoorMessage>('door').map((d) => [d.id, d])).values()].reduce(
+      (sum, d) => ({ in: sum.in + d.in, out: sum.out + d.out }),
+      { in: 0, out: 0 },
+    );
   return {
     work,
     device,

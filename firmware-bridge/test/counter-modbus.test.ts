@@ -225,6 +225,35 @@ describe('ModbusCounterSource against a Modbus RTU slave on a pty', () => {
     expect(logs.filter((line) => line.msg === 'counter answers again')).toHaveLength(1);
   });
 
+  it('never takes a late answer for another door’s', async () => {
+    // Two doors in two requests, far apart in value: a mix-up would show.
+    const bank = new Map([
+      [0, 5],
+      [1, 4],
+      [10, 900],
+      [11, 800],
+    ]);
+    const { pty, slave } = await plug(bank);
+    const counter = open(pty.device, {
+      doors: [
+        { door: 1, inAddress: 0, outAddress: 1 },
+        { door: 2, inAddress: 10, outAddress: 11 },
+      ],
+    });
+    await until(() => ofDoor(2).length >= 2, 'both doors read');
+    // Door 2's answer comes just after its timeout (150 ms), and door 1's next answer takes a
+    // while: door 2's late answer must not be taken for door 1's.
+    slave.late = [
+      { address: 10, ms: 170 },
+      { address: 0, ms: 60 },
+    ];
+    await until(() => counter.stats.timeouts >= 1, 'the late answer timed out');
+    const after = readings.length;
+    await until(() => readings.length >= after + 10, 'polling on');
+    expect(ofDoor(1).map((r) => [r.inTotal, r.outTotal])).toEqual(ofDoor(1).map(() => [5, 4]));
+    expect(ofDoor(2).every((r) => r.inTotal === 900 && r.outTotal === 800)).toBe(true);
+  });
+
   it('counts exception responses by code, reports fault, and keeps polling', async () => {
     const bank = new Map([
       [0, 5],

@@ -14,6 +14,11 @@ export class PtySlave {
   noise: Buffer | null = null;
   /** Sends each answer in two writes, a few ms apart. */
   split = false;
+  /**
+   * Delays answers, in this order: the first entry delays the next answer to its address by
+   * `ms`; only then is the next entry armed.
+   */
+  late: { address: number; ms: number }[] = [];
 
   private constructor(
     private readonly port: SerialPort,
@@ -53,6 +58,14 @@ export class PtySlave {
       bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0x5a, bytes.length - 1);
     }
     if (this.noise) bytes = Buffer.concat([this.noise, bytes]);
+    const [delay, ...later] = this.late;
+    if (delay?.address === address) {
+      const { ms } = delay;
+      this.late = later;
+      const late = bytes;
+      setTimeout(() => this.port.write(late), ms);
+      return;
+    }
     if (!this.split) {
       this.port.write(bytes);
       return;

@@ -256,14 +256,18 @@ export class ModbusCounterSource implements CounterSource {
       if (outcome.kind === 'exception') exceptions += 1;
       else failures += 1;
       this.#countFailure(outcome, block);
-      // After a lost answer the next request waits for the next cycle, so a late answer
-      // cannot be taken for the answer to another request (RTU frames carry no id).
+      // After a lost or garbled answer the next request waits for the next cycle, so a late
+      // answer cannot be taken for the answer to another request (RTU frames carry no id).
       if (outcome.kind !== 'exception') break;
     }
     this.#emitReadings(registers);
     this.#assess(answers, exceptions, failures);
     const elapsed = this.#now() - started;
-    this.#schedulePoll(client, Math.max(0, this.#options.pollMs - elapsed));
+    // And that cycle starts after a quiet line: an answer that comes late (or is read late,
+    // on a busy machine whose timers ran before its input) lands on the expired request and is
+    // dropped, instead of being taken for the next one's: another door's totals.
+    const quiet = failures > 0 ? this.#options.timeoutMs : 0;
+    this.#schedulePoll(client, Math.max(quiet, this.#options.pollMs - elapsed));
   }
 
   #emitReadings(registers: ReadonlyMap<number, number>): void {
