@@ -1,122 +1,28 @@
 // Publish -> subscribe throughput through fsbus-broker (login, ACL, rate limit and schema checks
-// on) against bare aedes (no hooks) and, when installed, Debian's mosquitto, in the same run.
+// on) against bare aedes (no hooks) and, when installed, Debian's mosquitto, in the same run; then
+// the QoS 1 round trip of a stock client on each, and on fsbus-broker during a QoS 0 flood.
 // Each broker runs in a child process of its own, so its RSS can be read, idle and under load.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { EXAMPLES, topicFor } from '@fsbus/shared';
+import { ConfigSchema, EXAMPLES, topicFor } from '@fsbus/shared';
 import mqtt from 'mqtt';
+import {
+  build,
+  killAll,
+  median,
+  peakRss,
+  pinLoad,
+  rssMiB,
+  startBrokers,
+  startFsbusBroker,
+  startMosquitto,
+  type Broker,
+  type Credentials,
+} from './brokers.js';
 import { connectRaw } from './raw-client.js';
-import { hashPassword } from '@fsbus/shared/node';
+import { ROUND_TRIPS, measureRoundTrips, measureUnderFlood } from './round-trip.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const MESSAGES = { 0: 40_000, 1: 40_000 } as const;
 const ROUNDS = 9;
 const MESSAGES_MQTTJS = 10_000;
-const PASSWORD = 'bench password, not secret';
-
-// The brokers run on one core and the load on the other, so that they do not fight over a core
-// and the runs vary less (taskset, from util-linux; without it, no pinning).
-const BROKER_CPU = 1;
-const LOAD_CPU = 0;
-const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((candidate) => existsSync(candidate));
-
-function pinned(cpu: number, command: string, args: string[]): [string, string[]] {
-  return taskset ? [taskset, ['-c', String(cpu), command, ...args]] : [command, args];
-}
-
-interface Credentials {
-  readonly username?: string;
-  readonly password?: string;
-}
-
-interface Broker {
-  readonly name: string;
-  readonly process: ChildProcess;
-  readonly port: number;
-  readonly publisher: Credentials;
-  readonly subscriber: Credentials;
-}
-
-/** Starts a child and resolves with the port it reports (JSON line with `port` or `tcpPort`). */
-async function spawnBroker(
-  name: string,
-  command: string,
-  args: string[],
-  options: Omit<Broker, 'name' | 'process' | 'port'>,
-): Promise<Broker> {
-  const child = spawn(...pinned(BROKER_CPU, command, args), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => {
-      reject(new Error(`${name} exited with ${String(code)}`));
-    });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { port?: number; tcpPort?: number };
-        const found = entry.port ?? entry.tcpPort;
-        if (typeof found === 'number' && found > 0) resolve(found);
-      } catch {
-        // not a JSON line
-      }
-    });
-  });
-  return { name, process: child, port, ...options };
-}
-
-function freePort(): number {
-  // mosquitto cannot report a system-chosen port, so one is picked from a range unlikely to be used.
-  return 20_000 + Math.floor(Math.random() * 20_000);
-}
-
-async function startMosquitto(): Promise<Broker | undefined> {
-  const binary = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((candidate) =>
-    existsSync(candidate),
-  );
-  if (!binary) return undefined;
-  const port = freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-bench-mosquitto-'));
-  const conf = path.join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    `listener ${String(port)} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nset_tcp_nodelay true\n`,
-  );
-  const child = spawn(...pinned(BROKER_CPU, binary, ['-c', conf]), {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      const probe = await connectRaw(port, 'probe', {});
-      probe.close();
-      return { name: 'mosquitto', process: child, port, publisher: {}, subscriber: {} };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  child.kill();
-  return undefined;
-}
-
-function rssMiB(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
-}
-
-/** Samples a process's RSS every 50 ms until stop(), which returns the highest, MiB. */
-function peakRss(pid: number | undefined): { stop(): number } {
-  let peak = rssMiB(pid);
-  const timer = setInterval(() => {
-    peak = Math.max(peak, rssMiB(pid));
-  }, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, rssMiB(pid));
-    },
-  };
-}
 
 /** Messages per second from first publish to last delivery, and the broker's peak RSS meanwhile. */
 async function measure(broker: Broker, qos: 0 | 1): Promise<{ rate: number; peakMiB: number }> {
@@ -194,63 +100,10 @@ async function measureMqttJs(
   return { rate: count / seconds, peakMiB };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-if (taskset)
-  execFileSync(taskset, ['-cp', String(LOAD_CPU), String(process.pid)], { stdio: 'ignore' });
-
+pinLoad();
 // fsbus-broker runs from its build, as in service.
-execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-bench-broker-'));
-const hash = await hashPassword(PASSWORD);
-const config = path.join(dir, 'bus.yaml');
-writeFileSync(
-  config,
-  [
-    `busId: ${EXAMPLES.gnss.busId}`,
-    'dataDir: ./data',
-    'log: { level: info }',
-    'broker:',
-    '  tcpPort: 0',
-    '  wsPort: 0',
-    // The rate limit is set out of this benchmark's way; its bucket is still checked per message.
-    '  rateLimit: { messagesPerSecond: 1000000, burst: 1000000 }',
-    '  users:',
-    `    - { username: bridge, role: bridge, passwordHash: "${hash}" }`,
-    `    - { username: monitor, role: monitor, passwordHash: "${hash}" }`,
-  ].join('\n'),
-);
-
-const brokers: Broker[] = [
-  await spawnBroker(
-    'fsbus-broker',
-    process.execPath,
-    [path.join(ROOT, 'broker/bin/fsbus-broker.js'), '--config', config],
-    {
-      publisher: { username: 'bridge', password: PASSWORD },
-      subscriber: { username: 'monitor', password: PASSWORD },
-    },
-  ),
-  await spawnBroker(
-    'bare aedes',
-    process.execPath,
-    [path.join(import.meta.dirname, 'bare-aedes.mjs')],
-    { publisher: {}, subscriber: {} },
-  ),
-  await spawnBroker(
-    'aedes, coalesced writes',
-    process.execPath,
-    [path.join(import.meta.dirname, 'bare-aedes.mjs'), '--coalesce'],
-    { publisher: {}, subscriber: {} },
-  ),
-];
-const mosquitto = await startMosquitto();
-if (mosquitto) brokers.push(mosquitto);
-else
-  console.log('mosquitto not installed (Debian package mosquitto): compared with bare aedes only');
+build();
+const brokers = await startBrokers();
 
 const idle = new Map(brokers.map((b) => [b.name, rssMiB(b.process.pid)]));
 const MODES = {
@@ -307,12 +160,61 @@ for (const [mode, run] of Object.entries(MODES)) {
     }),
   );
 }
-// Benchmark brokers need no clean stop; their output pipes would keep this process alive.
-for (const broker of brokers) {
-  broker.process.stdout?.destroy();
-  broker.process.stderr?.destroy();
-  broker.process.kill('SIGKILL');
-}
 console.log(
   `1 publisher -> 1 subscriber on loopback, gnss messages of ${String(JSON.stringify(EXAMPLES.gnss).length)} bytes (${String(MESSAGES[0])} per run with raw clients, ${String(MESSAGES_MQTTJS)} with mqtt.js), msg/s: median of ${String(ROUNDS)} rounds; ratios: median of the ratios to the bare aedes run of the same round (order alternating). Target: fsbus-broker >= 0.80 x bare aedes. fsbus-broker gathers the writes of one event-loop turn into one system call; "aedes, coalesced writes" does the same with no checks, so fsbus-broker's ratio to it is the price of login, ACL, rate limit and schema checks alone.`,
 );
+
+// The round trip of a stock client on each broker, in alternating order; mosquitto with its
+// defaults too (Nagle on its own sockets, which happens to save its round trip).
+const mosquittoDefaults = await startMosquitto(false, 'mosquitto, default config');
+const tripBrokers = mosquittoDefaults ? [...brokers, mosquittoDefaults] : brokers;
+const trips = new Map<string, { p50: number[]; p99: number[]; count: number }>(
+  tripBrokers.map((b) => [b.name, { p50: [], p99: [], count: 0 }]),
+);
+for (let round = 0; round < 3; round++) {
+  for (const broker of round % 2 === 0 ? tripBrokers : [...tripBrokers].reverse()) {
+    const result = await measureRoundTrips(broker);
+    const entry = trips.get(broker.name);
+    entry?.p50.push(result.p50);
+    entry?.p99.push(result.p99);
+    if (entry) entry.count += result.count;
+  }
+}
+console.log(
+  `\nQoS 1 round trip of a stock client (mqtt.js defaults: Nagle on), publishing to a topic it subscribes to; up to ${String(ROUND_TRIPS)} per round, 3 rounds`,
+);
+console.table(
+  tripBrokers.map((broker) => {
+    const entry = trips.get(broker.name);
+    return {
+      broker: broker.name,
+      'round trips': entry?.count ?? 0,
+      'p50 ms': median(entry?.p50 ?? []).toFixed(2),
+      'p99 ms': median(entry?.p99 ?? []).toFixed(2),
+    };
+  }),
+);
+killAll(tripBrokers);
+
+// The same on fsbus-broker with its default rate limit (100 msg/s), while a kiosk floods QoS 0:
+// at 10 times its rate (dropped, not disconnected) and all out (disconnected, and back).
+const defaults = ConfigSchema.parse({ busId: EXAMPLES.stop.busId }).broker.rateLimit;
+const FLOODS = [0, 10 * defaults.messagesPerSecond, Infinity];
+const limited = await startFsbusBroker('fsbus-broker, default rate limit', 'default');
+const flooded = await measureUnderFlood(limited, FLOODS, defaults);
+const calm = flooded.get(0);
+console.log(
+  '\nStock client round trip on fsbus-broker (default rate limit) while a kiosk floods QoS 0: at 10x its rate it is dropped, all out it is also disconnected (and comes back)',
+);
+console.table(
+  FLOODS.map((rate) => {
+    const result = flooded.get(rate);
+    return {
+      flood: rate === 0 ? 'none' : rate === Infinity ? 'all out' : `${String(rate)} msg/s`,
+      'p50 ms': result?.p50.toFixed(2),
+      'p99 ms': result?.p99.toFixed(2),
+      'p50 vs no flood': ((result?.p50 ?? Number.NaN) / (calm?.p50 ?? Number.NaN)).toFixed(2),
+    };
+  }),
+);
+killAll([limited]);

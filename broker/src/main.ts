@@ -81,7 +81,7 @@ export async function startBroker({
   });
   store.watch(aedes);
   (aedes as EventEmitter).on('error', storeFailed);
-  installHooks(aedes, {
+  const hooks = installHooks(aedes, {
     policy: new AclPolicy({ busId, rules: settings.acl }),
     authenticator: new Authenticator(settings),
     metrics,
@@ -89,11 +89,11 @@ export async function startBroker({
     maxMessageBytes: settings.maxMessageBytes,
     localPartners: new Set(config.kiosk.localPartners.map((partner) => partner.code)),
     schemaCheck: compiledSchemaCheck(),
-    storeRetained: (packet) => store.persistence.storeRetained(packet),
     rateLimit: settings.rateLimit,
   });
   const closeAedes = () =>
     new Promise<void>((resolve) => {
+      hooks.close();
       aedes.close(() => {
         resolve();
       });

@@ -131,19 +131,18 @@ describe('the broker', () => {
     expect(seen.filter((m) => m.topic === topicFor('visit', BUS)).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('throttles a flooding client past its burst, and others get through during the flood', async () => {
+  it('drops QoS 0 messages past the burst, counts them, and others get through during the flood', async () => {
     const bridge = await login(test.url, 'bridge');
     const before = test.broker.metrics.get('rejected_rate');
-    // 2,000 messages at once: 40 fit the burst, a few more the refill; the rest are dropped.
-    const flood = Promise.all(
-      Array.from({ length: 2000 }, (_, i) =>
-        kiosk.publishAsync(
-          topicFor('visit', BUS),
-          JSON.stringify({ ...EXAMPLES.visit, turn: 1 + (i % 9999) }),
-          { qos: 1 },
-        ),
-      ),
-    );
+    // 1,500 QoS 0 messages at once: 40 fit the burst, a few more the refill; the rest are dropped
+    // (QoS 1 messages wait instead: rate-limit.test.ts).
+    for (let i = 0; i < 1500; i++) {
+      kiosk.publish(
+        topicFor('visit', BUS),
+        JSON.stringify({ ...EXAMPLES.visit, turn: 1 + (i % 9999) }),
+        { qos: 0 },
+      );
+    }
     // The bridge publishes while the broker is still working through the flood.
     await until(
       () => test.broker.metrics.get('rejected_rate') - before > 0,
@@ -158,13 +157,15 @@ describe('the broker', () => {
       () => seen.some((m) => m.payload.includes('"seq":4242')),
       'the bridge message during the flood',
     );
-    const throttledByThen = test.broker.metrics.get('rejected_rate') - before;
-    await flood;
-    const throttled = test.broker.metrics.get('rejected_rate') - before;
-    expect(throttledByThen).toBeLessThan(throttled);
-    expect(throttled).toBeGreaterThan(1900);
-    expect(throttled).toBeLessThan(2000);
+    await until(
+      () => test.broker.metrics.get('rejected_rate') - before > 1400,
+      'the flood dropped',
+      10_000,
+    );
+    // Under FLOOD_FACTOR times the rate over its window: dropped, not disconnected.
+    await kiosk.publishAsync(topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit), { qos: 1 });
     expect(kiosk.connected).toBe(true);
+    expect(test.broker.metrics.get('flood_disconnects')).toBe(0);
     await end(bridge);
   });
 });

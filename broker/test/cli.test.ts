@@ -8,17 +8,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '@fsbus/shared/node';
 import { EXAMPLES, topicFor } from '@fsbus/shared';
-import {
-  BUS,
-  collect,
-  connect,
-  end,
-  login,
-  publishQueued,
-  subscribe,
-  testConfig,
-  until,
-} from './harness.js';
+import { BUS, collect, connect, end, login, subscribe, testConfig, until } from './harness.js';
 
 const CLI = path.resolve(import.meta.dirname, '../bin/fsbus-broker.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-broker-cli-'));
@@ -135,7 +125,7 @@ describe('fsbus-broker', () => {
 });
 
 describe('fsbus-broker killed with SIGKILL', () => {
-  it('keeps the retained state and the QoS 1 messages it acknowledged for an offline session', async () => {
+  it('keeps the retained state and every QoS 1 message it acknowledged for an offline session through SIGKILL', async () => {
     // Accounts as in the harness, written to a config file for the real process.
     const config = testConfig(path.join(dir, 'kill9-data'));
     const users = config.broker.users.map(
@@ -161,11 +151,17 @@ describe('fsbus-broker killed with SIGKILL', () => {
     await end(driver);
     const kiosk = await login(url, 'kiosk-1');
     const bridge = await login(url, 'bridge');
-    await publishQueued(url, kiosk, topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit));
-    await bridge.publishAsync(topicFor('stop', BUS), JSON.stringify(EXAMPLES.stop), {
-      qos: 1,
-      retain: true,
-    });
+    // A PUBACK means the message is in every queue it belongs to: SIGKILL right after the last.
+    const visits = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({ ...EXAMPLES.visit, id: crypto.randomUUID(), turn: i + 1 }),
+    );
+    await Promise.all([
+      ...visits.map((visit) => kiosk.publishAsync(topicFor('visit', BUS), visit, { qos: 1 })),
+      bridge.publishAsync(topicFor('stop', BUS), JSON.stringify(EXAMPLES.stop), {
+        qos: 1,
+        retain: true,
+      }),
+    ]);
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
     await end(kiosk, bridge);
@@ -175,9 +171,10 @@ describe('fsbus-broker killed with SIGKILL', () => {
     const back = await login(again, 'driver', { clientId: 'driver-display', clean: false });
     const queued = collect(back);
     await until(
-      () => queued.some((m) => m.topic === topicFor('visit', BUS)),
-      'the visit queued before the kill',
+      () => new Set(queued.map((m) => m.payload)).size === visits.length,
+      () => `the ${visits.length} visits acknowledged before the kill, got ${queued.length}`,
     );
+    expect(new Set(queued.map((m) => m.payload))).toEqual(new Set(visits));
     const monitor = await login(again, 'monitor');
     const retained = collect(monitor);
     expect(await subscribe(monitor, topicFor('stop', BUS))).toBe(1);

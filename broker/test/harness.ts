@@ -177,25 +177,3 @@ export async function refusal(attempt: Promise<unknown>): Promise<number> {
   }
   throw new Error('the connection was accepted');
 }
-
-/**
- * Publishes a QoS 1 message and waits until a live monitor has received it. aedes acknowledges
- * before it queues for offline persistent sessions, and delivers to live subscribers only
- * after that, so once this resolves the message is in every queue it belongs to.
- */
-export async function publishQueued(
-  url: string,
-  client: MqttClient,
-  topic: string,
-  payload: string,
-): Promise<void> {
-  const observer = await login(url, 'monitor');
-  try {
-    const live = collect(observer);
-    await subscribe(observer, topic, 1);
-    await client.publishAsync(topic, payload, { qos: 1 });
-    await until(() => live.some((m) => m.payload === payload), `${topic} at a live observer`);
-  } finally {
-    await end(observer);
-  }
-}

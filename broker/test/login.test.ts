@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'node:net';
-import { FAILURES_BEFORE_PAUSE } from '../src/hooks.js';
+import { FAILURES_BEFORE_PAUSE } from '../src/auth/login-hook.js';
 import mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, topicFilter, topicFor } from '@fsbus/shared';

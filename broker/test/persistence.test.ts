@@ -14,7 +14,6 @@ import {
   subscribe,
   testConfig,
   until,
-  publishQueued,
 } from './harness.js';
 
 describe('a broker restarted on the same data dir', () => {
@@ -37,7 +36,7 @@ describe('a broker restarted on the same data dir', () => {
       retain: true,
     });
     const kiosk = await login(first.url, 'kiosk-1');
-    await publishQueued(first.url, kiosk, topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit));
+    await kiosk.publishAsync(topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit), { qos: 1 });
     await end(bridge, kiosk);
     await first.stop();
 
@@ -64,7 +63,7 @@ describe('a broker restarted on the same data dir', () => {
     expect(await subscribe(driver, topicFor('visit', BUS), 1)).toBe(1);
     await end(driver);
     const kiosk = await login(test.url, 'kiosk-1');
-    await publishQueued(test.url, kiosk, topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit));
+    await kiosk.publishAsync(topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit), { qos: 1 });
 
     // Queued messages are delivered while connecting, before any new subscription is served:
     // once the retained broker status has arrived, a queued visit would have too.

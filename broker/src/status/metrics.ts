@@ -22,6 +22,7 @@ export const METRIC_NAMES = [
   'messages_out',
   ...REJECTIONS.map((reason) => `rejected_${reason}` as const),
   'denied_subscribe',
+  'flood_disconnects',
   'auth_failed',
   'client_errors',
   'store_errors',

@@ -327,13 +327,13 @@ export const ConfigSchema = z
           {
             messagesPerSecond: z.number().min(0.1).max(1_000_000).default(100).meta({
               description:
-                'Sustained publish rate allowed per client; beyond it messages are dropped and counted.',
+                'Sustained rate of publishes and subscriptions per user (all its connections). Beyond it a QoS 1 or 2 publish or a subscription waits for its turn (the client is slowed down, nothing is lost); a QoS 0 publish is dropped and counted.',
             }),
             burst: z.int().min(1).max(1_000_000).default(500).meta({
-              description: 'Messages a client may publish at once above the sustained rate.',
+              description: 'Messages a user may send at once above the sustained rate.',
             }),
           },
-          'Per-client publish rate limit, so one runaway client cannot starve the others.',
+          'Per-user rate limit, so one runaway client cannot starve the others; it slows a client down and never drops what it acknowledged.',
         ),
         tls: section(
           {

@@ -1,0 +1,160 @@
+// The login hooks: what the CONNECT packet says (preConnect), then who may come in (authenticate).
+import type { AuthenticateError, Client, PublishPacket } from 'aedes';
+import type { AclPolicy, ClientAcl, Identity } from '../acl/policy.js';
+import type { Judge } from '../publish/judge.js';
+import type { HookContext, Session } from '../session.js';
+import type { Authenticator } from './authenticator.js';
+
+/** Wrong passwords in a row from one address before it is paused, and for how long. */
+export const FAILURES_BEFORE_PAUSE = 10;
+export const FAILURE_PAUSE_MS = 60_000;
+
+export interface LoginOptions {
+  readonly policy: AclPolicy;
+  readonly authenticator: Authenticator;
+  readonly judge: Judge;
+  /** Builds the session of a connection that logged in. */
+  readonly open: (client: Client, identity: Identity, acl: ClientAcl) => Session;
+  /** Runs first on every new connection, before its CONNECT is judged. */
+  readonly prepare: (client: Client) => void;
+}
+
+/** What preConnect saw in the CONNECT packet, for authenticate to judge. */
+interface Connect {
+  readonly emptyId: boolean;
+  readonly clean: boolean;
+  readonly will: PublishPacket | undefined;
+}
+
+export function remoteAddress(client: Client): string {
+  const conn = client.conn as { remoteAddress?: string };
+  return conn.remoteAddress ?? 'unknown';
+}
+
+/**
+ * A CONNACK refusal: 2 identifier rejected, 3 server unavailable, 4 bad user name or password,
+ * 5 not authorized.
+ */
+function refusal(message: string, returnCode: 2 | 3 | 4 | 5): AuthenticateError {
+  const error = Object.assign(new Error(message), { returnCode });
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- AuthErrorCode is an ambient const enum, which isolatedModules cannot name; 2 to 5 are its values.
+  return error;
+}
+
+export function installLoginHooks(context: HookContext, options: LoginOptions): void {
+  const { broker, sessions, metrics, logger, throttle, now } = context;
+  const { authenticator, judge } = options;
+  const connects = new WeakMap<Client, Connect>();
+
+  const refuse = (
+    client: Client,
+    username: string | null,
+    reason: string,
+    message: string,
+    code: 2 | 3 | 4 | 5,
+    done: (error: AuthenticateError, success: false) => void,
+  ) => {
+    metrics.add('auth_failed');
+    throttle.log(`login\u0000${username ?? ''}\u0000${reason}`, () => {
+      logger.warn({ clientId: client.id, username, reason }, 'connection refused');
+    });
+    done(refusal(message, code), false);
+  };
+
+  broker.preConnect = (client, packet, callback) => {
+    options.prepare(client);
+    connects.set(client, {
+      emptyId: packet.clientId === '',
+      clean: packet.clean ?? true,
+      will: packet.will
+        ? { cmd: 'publish', qos: 0, dup: false, retain: false, ...packet.will }
+        : undefined,
+    });
+    callback(null, true);
+  };
+
+  // Wrong passwords per remote address: after FAILURES_BEFORE_PAUSE in a row, that address is
+  // refused at once (no password check) until it has kept quiet for FAILURE_PAUSE_MS.
+  const failures = new Map<string, { count: number; last: number }>();
+
+  broker.authenticate = (client, username, password, done) => {
+    const connect = connects.get(client);
+    const address = remoteAddress(client);
+    const failed = failures.get(address);
+    if (failed && failed.count >= FAILURES_BEFORE_PAUSE && now() - failed.last < FAILURE_PAUSE_MS) {
+      failed.last = now();
+      refuse(
+        client,
+        username ?? null,
+        'too_many_failures',
+        'not authorized: too many wrong passwords',
+        5,
+        done,
+      );
+      return;
+    }
+    // aedes accepts an empty client id without clean session (its issue #1095); MQTT 3.1.1
+    // requires refusing it [MQTT-3.1.3-8].
+    if (connect?.emptyId && !connect.clean) {
+      refuse(
+        client,
+        username ?? null,
+        'empty_client_id',
+        'identifier rejected: an empty client id needs clean session',
+        2,
+        done,
+      );
+      return;
+    }
+    authenticator.login(username, password).then(
+      (result) => {
+        if (!result.ok) {
+          if (result.code === 'bad_credentials') {
+            const entry = failures.get(address);
+            const fresh = !entry || now() - entry.last >= FAILURE_PAUSE_MS;
+            if (failures.size > 10_000) failures.clear();
+            failures.set(address, { count: fresh ? 1 : entry.count + 1, last: now() });
+          }
+          refuse(client, username ?? null, result.code, result.code, result.returnCode, done);
+          return;
+        }
+        failures.delete(address);
+        const { identity } = result;
+        if (!connect?.emptyId && !authenticator.ownsClientId(identity, client.id)) {
+          refuse(
+            client,
+            identity.username,
+            'foreign_client_id',
+            'identifier rejected: a client id is the user name or starts with it and "-"',
+            2,
+            done,
+          );
+          return;
+        }
+        const acl = options.policy.for(identity);
+        const willProblem = connect?.will ? judge(acl, { ...connect.will }) : null;
+        if (willProblem) {
+          refuse(
+            client,
+            identity.username,
+            `will_${willProblem.reason}`,
+            `will refused: ${willProblem.detail}`,
+            5,
+            done,
+          );
+          return;
+        }
+        sessions.set(client, options.open(client, identity, acl));
+        logger.info(
+          { clientId: client.id, username: identity.username, role: identity.role },
+          'client logged in',
+        );
+        done(null, true);
+      },
+      (error: unknown) => {
+        logger.error({ err: error, clientId: client.id }, 'authentication failed');
+        done(refusal('server unavailable', 3), false);
+      },
+    );
+  };
+}

@@ -1,0 +1,41 @@
+// The verdict on one publish: the ACL of its sender, then the size and protocol checks.
+import type { PublishPacket } from 'aedes';
+import { tryParseTopic, type SchemaCheck } from '@fsbus/shared';
+import type { ClientAcl } from '../acl/policy.js';
+import type { Rejection } from '../status/metrics.js';
+import { checkPayload } from '../validation/payload-check.js';
+
+export interface JudgeOptions {
+  readonly maxMessageBytes: number;
+  /** Local partner codes the bus declares: visits and opinions may name no others. */
+  readonly localPartners: ReadonlySet<string>;
+  /** How payloads are checked against their schema (compiled once at start). */
+  readonly schemaCheck: SchemaCheck;
+}
+
+export interface Verdict {
+  readonly reason: Rejection;
+  readonly detail: string;
+}
+
+/** What judges a publish: null when it passes, else why not. `acl` null: a will of an earlier run. */
+export type Judge = (acl: ClientAcl | null, packet: PublishPacket) => Verdict | null;
+
+export function createJudge(options: JudgeOptions): Judge {
+  return (acl, packet) => {
+    if (!acl && tryParseTopic(packet.topic)?.stream !== 'status') {
+      // Wills are checked when set (authenticate); one left by an earlier run is a status.
+      return { reason: 'acl', detail: 'will of an earlier run outside status/' };
+    }
+    const decision = acl ? acl.canWrite(packet.topic) : { allowed: true as const };
+    if (!decision.allowed) return { reason: 'acl', detail: decision.reason };
+    const payload =
+      typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const verdict = checkPayload(packet.topic, payload, packet.retain, {
+      maxBytes: options.maxMessageBytes,
+      localPartners: options.localPartners,
+      schemaCheck: options.schemaCheck,
+    });
+    return verdict.ok ? null : { reason: verdict.code, detail: verdict.detail };
+  };
+}
