@@ -246,4 +246,47 @@ describe('EpochAssembler', () => {
     expect(assembler.flush().map((f) => f.mode)).toEqual(['2d']);
     expect(assembler.flush()).toEqual([]);
   });
+
+  describe('opened at any point of a cycle, after cycles without a fix', () => {
+    /** What a receiver sends while it has no fix: no time, status V, quality 0. */
+    const VOID = [
+      'GPRMC,,V,,,,,,,,,,N',
+      'GPGGA,,,,,,0,00,99.99,,,,,,',
+      'GPGSA,A,1,,,,,,,,,,,,,99.99,99.99,99.99',
+      'GPGLL,,,,,,V,N',
+    ];
+    /** Then fixes: RMC A, GGA quality 2, GLL A, one a second. */
+    const valid = (hhmmss: string) => [
+      `GPRMC,${hhmmss}.00,A,4851.39678,N,00221.13332,E,0.1,,170524,,,D`,
+      `GPGGA,${hhmmss}.00,4851.39678,N,00221.13332,E,2,09,0.8,35.2,M,47.0,M,,`,
+      'GPGSA,A,3,01,02,03,04,05,06,07,08,09,,,,1.4,0.8,1.1',
+      `GPGLL,4851.39678,N,00221.13332,E,${hhmmss}.00,A,D`,
+    ];
+    const stream = [...VOID, ...VOID, ...valid('093015'), ...valid('093016'), ...valid('093017')];
+    const firstValid = 2 * VOID.length;
+
+    for (let start = VOID.length; start < firstValid + VOID.length; start++) {
+      it(`gives every timed epoch its fix when opened at sentence ${String(start)}`, () => {
+        const fixes = fixesOf(stream.slice(start)).filter((fix) => fix.time !== null);
+        // Opened after the first RMC of 09:30:15, that epoch has no date yet: its time is null.
+        const seconds = start <= firstValid ? [15, 16, 17] : [16, 17];
+        expect(fixes.map((fix) => fix.time)).toEqual(
+          seconds.map((second) => Date.UTC(2024, 4, 17, 9, 30, second)),
+        );
+        for (const fix of fixes) {
+          expect(fix.mode).not.toBe('none');
+          expect(fix.lat).toBeCloseTo(48 + 51.39678 / 60, 9);
+        }
+      });
+    }
+
+    it('does not merge a void sentence after a fix into that fix', () => {
+      const fixes = fixesOf([
+        ...valid('093015').slice(0, 2),
+        'GPGLL,,,,,,V,N',
+        ...VOID.slice(0, 2),
+      ]);
+      expect(fixes[0]).toMatchObject({ time: Date.UTC(2024, 4, 17, 9, 30, 15), mode: '3d' });
+    });
+  });
 });

@@ -24,6 +24,24 @@ function modeSaysFix(mode: ModeIndicator | null): boolean {
   return mode === null || FIX_MODES.has(mode);
 }
 
+/** Whether a sentence says the receiver has a fix (null: it does not say, or not on its own time). */
+function saysFix(s: NmeaSentence): boolean | null {
+  switch (s.type) {
+    case 'RMC':
+    case 'GLL':
+      return s.valid && modeSaysFix(s.mode);
+    case 'GGA':
+      return isGgaFix(s.quality);
+    case 'GNS':
+      return s.modes.some((m) => FIX_MODES.has(m));
+    case 'ZDA':
+    case 'VTG':
+    case 'GSA':
+    case 'GSV':
+      return null;
+  }
+}
+
 /** The epoch being assembled. */
 class Draft {
   /** UTC time of day, ms since midnight; null until a timed sentence arrives. */
@@ -121,6 +139,7 @@ export class EpochAssembler {
     if (this.emittedTime !== undefined && this.isLate(sentence, time, this.emittedTime)) {
       return out;
     }
+    if (this.belongsElsewhere(sentence, time)) this.close(out);
     const untimed = this.draft.time === null || time === null;
     if (untimed && hasTime(sentence) && this.draft.keyCounts.has(base)) {
       // Without a time to compare (receivers with no fix send $GPRMC,,V,...), a sentence
@@ -165,6 +184,22 @@ export class EpochAssembler {
     return sentence.type !== 'GSV';
   }
 
+  /**
+   * A fix status counts for its own epoch only. A receiver without a fix sends its timed
+   * sentences with an empty time (`$GPGLL,,,,,,V,N`); when the stream is opened mid-cycle, or the
+   * fix comes or goes, such a sentence of one cycle and a sentence of the next have no times to
+   * compare, and merging them made the first fix after acquisition read as none. So a sentence
+   * with a time that says fix does not join a draft that has no time and said no fix, and a
+   * sentence without a time that says no fix does not join a draft that holds a position.
+   */
+  private belongsElsewhere(sentence: NmeaSentence, time: number | null): boolean {
+    const draft = this.draft;
+    if (!hasTime(sentence) || !draft.hasFixData) return false;
+    const fix = saysFix(sentence);
+    if (time !== null) return fix === true && draft.time === null && draft.saidNoFix;
+    return fix === false && draft.positionValid;
+  }
+
   /** Emits the epoch in progress (end of stream, or the receiver fell silent). */
   flush(): Fix[] {
     const out: Fix[] = [];
@@ -189,7 +224,9 @@ export class EpochAssembler {
     const draft = this.draft;
     this.draft = new Draft();
     this.emittedTime = undefined;
-    if (draft.hasFixData) out.push(this.toFix(draft));
+    // A part of an epoch with neither a position nor a word of no fix (its GSA and ZDA, when
+    // the stream opened after its RMC and GGA) says nothing of the fix: it is no fix of its own.
+    if (draft.hasFixData && (draft.positionValid || draft.saidNoFix)) out.push(this.toFix(draft));
     else if (draft.time !== null && draft.date !== null) this.resolveTime(draft);
   }
 
