@@ -17,7 +17,7 @@ import { createLogger } from '@fsbus/shared/node';
 import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js';
 import { EMPTY_FIX, type Fix } from '../firmware-bridge/src/domain/fix.js';
 import { destination } from '../firmware-bridge/src/domain/geo.js';
-import { encodeFix } from '../firmware-bridge/src/sources/nmea/encode.js';
+import { encodeFix, withChecksum } from '../firmware-bridge/src/sources/nmea/encode.js';
 import { localTime } from '../firmware-bridge/src/sources/simulator/demo-plan.js';
 import {
   BUS,
@@ -196,6 +196,34 @@ describe('fsbus-bridge on the on-board broker', () => {
     // only after leaving, on a slow machine), then departed, with the arrival of before.
     expect(after.every((s) => s.state === 'arrived' || s.state === 'departed')).toBe(true);
     expect(after.every((s) => s.current?.actualArrival === arrival)).toBe(true);
+    await end(monitor);
+  });
+
+  it('drops a checksum-valid position whose speed no bus reaches (speed and track swapped)', async () => {
+    const { now, monitor, of, start } = await onboard();
+    const lines = drive(now, ['park']).split('\r\n');
+    // The 10th epoch says 359 knots on a track of 0.4 degrees instead of 0.4 knots on 359.
+    const seen = { RMC: 0, VTG: 0 };
+    const swapped = lines.map((line) => {
+      const type = line.slice(3, 6);
+      if (type !== 'RMC' && type !== 'VTG') return line;
+      if (++seen[type] !== 10) return line;
+      const fields = line.slice(1, line.indexOf('*')).split(',');
+      if (type === 'RMC') [fields[7], fields[8]] = ['359.0', '0.4'];
+      else [fields[1], fields[5], fields[7]] = ['0.4', '359.0', '664.9'];
+      return withChecksum(fields.join(',')).trimEnd();
+    });
+    const running = await start('swapped.nmea', swapped.join('\r\n'));
+    await until(
+      () =>
+        (running.metrics().fixes_accepted ?? 0) + (running.metrics().fixes_rejected_speed ?? 0) ===
+        4 * HZ,
+      'every epoch judged',
+      15_000,
+    );
+    expect(running.metrics().fixes_rejected_speed).toBe(1);
+    await until(() => of('gnss').length >= 4 * HZ - 3, 'the other positions on board');
+    expect(of<GnssMessage>('gnss').every((p) => (p.speed ?? 0) < 40)).toBe(true);
     await end(monitor);
   });
 });

@@ -103,6 +103,7 @@ export async function startBridge({
   const filter = new FixFilter({
     maxHdop: gnss.filter.maxHdop,
     maxSpeedMps: gnss.filter.maxSpeedMps,
+    maxReportedSpeedMps: gnss.filter.maxReportedSpeedMps,
     maxClockSkewMs: gnss.filter.maxClockSkewS * 1000,
   });
   const thinning = new Thinning({

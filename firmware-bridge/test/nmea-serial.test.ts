@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_FIX, type Fix } from '../src/domain/fix.js';
 import { destination } from '../src/domain/geo.js';
-import { encodeFix } from '../src/sources/nmea/encode.js';
+import { encodeFix, withChecksum } from '../src/sources/nmea/encode.js';
 import { NmeaSerialSource } from '../src/sources/nmea-serial.js';
 import { Backoff, type GnssState } from '../src/sources/position-source.js';
 import { plugPty, until, type PtyPair } from './pty.js';
@@ -94,6 +94,34 @@ describe('NmeaSerialSource on a pty', () => {
     expect(serial.stats.nmea_rejected_checksum).toBeGreaterThanOrEqual(1);
     expect(serial.stats.nmea_rejected_garbage).toBeGreaterThanOrEqual(1);
     expect(states).toEqual(['no_device', 'fix_3d']);
+  });
+
+  it('keeps the speed and track of an RMC whose date a week-rollover firmware garbled', async () => {
+    const pty = await plug();
+    const serial = open(pty.device);
+    await until(() => serial.stats.opens === 1, 'the port to open');
+    // The date field as such a receiver sends it: `2208-1` for 23 November 2026.
+    const garbled = (i: number) =>
+      epoch(i)
+        .split('\r\n')
+        .filter(Boolean)
+        .map((sentence) => {
+          const body = sentence.slice(1, sentence.indexOf('*'));
+          return body.startsWith('GPRMC')
+            ? withChecksum(body.replace(/,231126,/, ',2208-1,'))
+            : `${sentence}\r\n`;
+        })
+        .join('');
+    expect(garbled(0)).toContain(',2208-1,');
+    pty.write(garbled(0) + garbled(1) + garbled(2) + garbled(3));
+    await until(() => fixes.length >= 3, 'three fixes', 5000);
+    for (const fix of fixes.slice(0, 3)) {
+      expect(fix.mode).toBe('3d');
+      expect(fix.speed).toBeCloseTo(10, 1);
+      expect(fix.track).toBeCloseTo(90, 1);
+    }
+    expect(serial.stats.nmea_bad_field_date).toBeGreaterThanOrEqual(3);
+    expect(serial.stats.nmea_rejected_malformed).toBe(0);
   });
 
   it('reports no_fix when the receiver has no fix', async () => {

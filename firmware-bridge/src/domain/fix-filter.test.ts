@@ -5,7 +5,7 @@ import { destination } from './geo.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const HOME = { lat: 45.9198, lon: 1.3975 };
-const options = { maxHdop: 10, maxSpeedMps: 70, maxClockSkewMs: 300_000 };
+const options = { maxHdop: 10, maxSpeedMps: 70, maxReportedSpeedMps: 40, maxClockSkewMs: 300_000 };
 
 function fix(extra: Partial<Fix> = {}): Fix {
   return { ...EMPTY_FIX, mode: '3d', ...HOME, time: T0, hdop: 1.2, ...extra };
@@ -24,8 +24,16 @@ describe('FixFilter', () => {
     ['out_of_range', fix({ lat: 91 })],
     ['out_of_range', fix({ lon: Number.NaN })],
     ['dop', fix({ hdop: 12.5 })],
+    ['speed', fix({ speed: 184.7, track: 0.4 })],
   ] as const)('drops a fix with %s', (reason, bad) => {
     expect(new FixFilter(options).judge(bad, T0)).toMatchObject({ ok: false, reason });
+  });
+
+  it('drops a first fix whose reported speed no bus reaches, and keeps one at 39 m/s', () => {
+    const filter = new FixFilter(options);
+    // Speed and track swapped in a checksum-valid RMC: no previous fix for the jump check.
+    expect(filter.judge(fix({ speed: 184.7 }), T0)).toMatchObject({ ok: false, reason: 'speed' });
+    expect(filter.judge(fix({ speed: 39 }), T0).ok).toBe(true);
   });
 
   it('drops a fix whose implied speed exceeds 70 m/s, and keeps the next plausible one', () => {

@@ -1,4 +1,4 @@
-// Which receiver epochs become accepted positions: no-fix modes, poor geometry, impossible jumps,
+// Which receiver epochs become accepted positions: no-fix modes, poor geometry, impossible speeds and jumps,
 // zero coordinates, and receiver time that is far from the system clock (GPS week rollover).
 import { distanceM } from './geo.js';
 import type { Fix } from './fix.js';
@@ -8,11 +8,21 @@ export interface FixFilterOptions {
   readonly maxHdop: number;
   /** A fix implying a faster move from the previous accepted one is dropped, m/s. */
   readonly maxSpeedMps: number;
+  /** A fix whose reported speed is higher is dropped: no bus goes that fast, m/s. */
+  readonly maxReportedSpeedMps: number;
   /** Receiver time further than this from the system clock is not trusted, ms. */
   readonly maxClockSkewMs: number;
 }
 
-export const REJECTIONS = ['no_fix', 'no_position', 'zero', 'out_of_range', 'dop', 'jump'] as const;
+export const REJECTIONS = [
+  'no_fix',
+  'no_position',
+  'zero',
+  'out_of_range',
+  'dop',
+  'speed',
+  'jump',
+] as const;
 export type FixRejection = (typeof REJECTIONS)[number];
 
 /** A fix the bridge believes: a position, and the receiver time when it can be trusted. */
@@ -60,6 +70,13 @@ export class FixFilter {
       return reject('zero', 'position 0, 0: receivers say that when they know nothing');
     if (fix.hdop !== null && fix.hdop > this.#options.maxHdop)
       return reject('dop', `hdop ${String(fix.hdop)} above ${String(this.#options.maxHdop)}`);
+    // The receiver's own speed, apart from the jump check (which needs a previous fix): a
+    // checksum-valid sentence with speed and track swapped says 184.7 m/s.
+    if (fix.speed !== null && fix.speed > this.#options.maxReportedSpeedMps)
+      return reject(
+        'speed',
+        `reported speed ${fix.speed.toFixed(1)} m/s above ${String(this.#options.maxReportedSpeedMps)}`,
+      );
     const last = this.#last;
     if (last !== null) {
       // The receiver's own times say best how far apart two fixes are (fixes can reach the

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@fsbus/shared/node';
 import type { Fix } from '../domain/fix.js';
-import { NmeaReader } from './nmea/reader.js';
+import { NmeaReader, readerMetrics } from './nmea/reader.js';
 import {
   stateOfFix,
   type GnssState,
@@ -36,15 +36,7 @@ export class NmeaReplaySource implements PositionSource {
   }
 
   get stats(): Readonly<Record<string, number>> {
-    const reader = this.#reader.stats;
-    return {
-      handler_errors: this.#handlerErrors,
-      nmea_sentences: reader.accepted,
-      nmea_fixes: reader.fixes,
-      ...Object.fromEntries(
-        Object.entries(reader.rejected).map(([code, count]) => [`nmea_rejected_${code}`, count]),
-      ),
-    };
+    return { handler_errors: this.#handlerErrors, ...readerMetrics(this.#reader.stats) };
   }
 
   start(): void {

@@ -1,7 +1,7 @@
 // A GPS receiver talking NMEA 0183 on a serial port: the serial link (reopen by path, watchdog,
 // backoff) plus the NMEA reader, and the search for the receiver's baud rate.
 import type { Logger } from '@fsbus/shared/node';
-import { NmeaReader } from './nmea/reader.js';
+import { NmeaReader, readerMetrics } from './nmea/reader.js';
 import {
   Backoff,
   stateOfFix,
@@ -25,18 +25,6 @@ export interface NmeaSerialOptions extends PositionSourceEvents {
   readonly baudProbeMs?: number;
   readonly backoff?: Backoff;
   readonly logger?: Logger;
-}
-
-/** A reader's counters, named as the status reports them. */
-function readerCounts(reader: NmeaReader): Record<string, number> {
-  const { accepted, fixes, rejected } = reader.stats;
-  return {
-    nmea_sentences: accepted,
-    nmea_fixes: fixes,
-    ...Object.fromEntries(
-      Object.entries(rejected).map(([code, count]) => [`nmea_rejected_${code}`, count]),
-    ),
-  };
 }
 
 export class NmeaSerialSource implements PositionSource {
@@ -87,7 +75,7 @@ export class NmeaSerialSource implements PositionSource {
 
   get stats(): Readonly<Record<string, number> & SerialLinkCounts & { baud_changes: number }> {
     const totals: Record<string, number> = { ...this.#retired };
-    for (const [name, value] of Object.entries(readerCounts(this.#reader)))
+    for (const [name, value] of Object.entries(readerMetrics(this.#reader.stats)))
       totals[name] = (totals[name] ?? 0) + value;
     const link = this.#link.counts;
     return {
@@ -110,7 +98,7 @@ export class NmeaSerialSource implements PositionSource {
 
   /** A fresh reader (a reopened port, another baud rate), its predecessor's counts kept. */
   #newReader(): void {
-    for (const [name, value] of Object.entries(readerCounts(this.#reader)))
+    for (const [name, value] of Object.entries(readerMetrics(this.#reader.stats)))
       this.#retired[name] = (this.#retired[name] ?? 0) + value;
     this.#reader = new NmeaReader();
   }

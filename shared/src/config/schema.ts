@@ -126,6 +126,10 @@ export const ConfigSchema = z
               description:
                 'A fix implying a faster move from the previous accepted one is dropped (a jump), m/s.',
             }),
+            maxReportedSpeedMps: z.number().min(10).max(500).default(40).meta({
+              description:
+                'A fix whose reported speed is above this is dropped: a bus does not go faster, so the sentence is wrong (speed and track swapped, say), m/s.',
+            }),
             maxClockSkewS: z.int().min(1).max(86_400).default(300).meta({
               description:
                 'Receiver time further than this from the system clock is not trusted (GPS week rollover), s.',

@@ -1,7 +1,7 @@
 // NMEA 0183 byte stream reader: frames lines out of arbitrary chunks, parses them, merges epochs.
 import type { Fix } from '../../domain/fix.js';
 import { EpochAssembler } from './epoch.js';
-import { parseNmeaSentence, type SentenceRejectionCode } from './sentence.js';
+import { parseNmeaSentence, type FieldName, type SentenceRejectionCode } from './sentence.js';
 
 /**
  * The NMEA maximum is 82 characters with $ and CR LF, but real receivers exceed it (u-blox
@@ -34,6 +34,22 @@ export interface NmeaReaderStats {
   /** Comment lines (`#`, in log files) and AIS sentences (`!AIVDM`), skipped on purpose. */
   readonly ignored: number;
   readonly rejected: Readonly<Record<NmeaRejectionCode, number>>;
+  /** Fields that did not parse, by name, in sentences kept without them. */
+  readonly badFields: Readonly<Partial<Record<FieldName, number>>>;
+}
+
+/** A reader's counters, named as the status topic reports them (bad fields only once seen). */
+export function readerMetrics(stats: NmeaReaderStats): Record<string, number> {
+  return {
+    nmea_sentences: stats.accepted,
+    nmea_fixes: stats.fixes,
+    ...Object.fromEntries(
+      Object.entries(stats.rejected).map(([code, count]) => [`nmea_rejected_${code}`, count]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(stats.badFields).map(([field, count]) => [`nmea_bad_field_${field}`, count]),
+    ),
+  };
 }
 
 export interface NmeaRejection {
@@ -44,6 +60,8 @@ export interface NmeaRejection {
 export interface NmeaReaderOptions {
   /** Called for each rejection, e.g. to log it at debug level. */
   readonly onRejected?: (rejection: NmeaRejection) => void;
+  /** Called for each field that did not parse in a sentence kept without it. */
+  readonly onBadField?: (bad: { readonly field: FieldName; readonly detail: string }) => void;
 }
 
 type State = 'idle' | 'sentence' | 'comment' | 'overflow';
@@ -62,21 +80,28 @@ export class NmeaReader {
   /** A run of garbage is being skipped (counted once). */
   private inGarbage = false;
   private readonly onRejected: ((rejection: NmeaRejection) => void) | undefined;
+  private readonly onBadField: NmeaReaderOptions['onBadField'];
   private readonly counts = {
     accepted: 0,
     checksumValid: 0,
     fixes: 0,
     ignored: 0,
     rejected: { checksum: 0, malformed: 0, unsupported: 0, too_long: 0, garbage: 0 },
+    badFields: {} as Partial<Record<FieldName, number>>,
   };
 
   constructor(options: NmeaReaderOptions = {}) {
     this.onRejected = options.onRejected;
+    this.onBadField = options.onBadField;
   }
 
   /** A snapshot of the counters. */
   get stats(): NmeaReaderStats {
-    return { ...this.counts, rejected: { ...this.counts.rejected } };
+    return {
+      ...this.counts,
+      rejected: { ...this.counts.rejected },
+      badFields: { ...this.counts.badFields },
+    };
   }
 
   /** Feeds bytes (or text); returns the fixes these bytes completed. */
@@ -154,6 +179,10 @@ export class NmeaReader {
     if (result.type !== 'rejected') {
       this.counts.accepted++;
       this.counts.checksumValid++;
+      for (const field of result.badFields) {
+        this.counts.badFields[field] = (this.counts.badFields[field] ?? 0) + 1;
+        this.onBadField?.({ field, detail: text.slice(0, 40) });
+      }
       for (const fix of this.epochs.push(result)) out.push(fix);
       return;
     }

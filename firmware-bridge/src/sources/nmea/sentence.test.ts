@@ -87,20 +87,34 @@ describe('parseNmeaSentence', () => {
     }
   });
 
-  it('refuses malformed sentences with a detail naming the field', () => {
+  it('refuses sentences whose structure is wrong', () => {
     const short = rejected(parseNmeaSentence(line('GPRMC,225446,A,4916.45,N')));
     expect(short).toMatchObject({ code: 'malformed' });
-    const badLat = rejected(
-      parseNmeaSentence(line('GPGGA,123519,48x7.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,')),
-    );
-    expect(badLat.code).toBe('malformed');
-    expect(badLat.detail).toContain('latitude');
     expect(rejected(parseNmeaSentence(line('GP,1,2'))).code).toBe('malformed');
     expect(rejected(parseNmeaSentence('GPGGA,1*00')).code).toBe('malformed');
-    expect(
-      rejected(parseNmeaSentence(line('GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,1e3,M,,M,,')))
-        .code,
-    ).toBe('malformed');
+  });
+
+  it('keeps the fields that parse and names the one that does not', () => {
+    const badLat = parsed(
+      line('GPGGA,123519,48x7.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,'),
+      'GGA',
+    );
+    expect(badLat).toMatchObject({ lat: null, quality: 1, alt: 545.4, badFields: ['latitude'] });
+    expect(badLat.lon).toBeCloseTo(11 + 31 / 60, 12);
+    const badAlt = parsed(line('GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,1e3,M,,M,,'), 'GGA');
+    expect(badAlt).toMatchObject({ alt: null, hdop: 0.9, badFields: ['altitude'] });
+    expect(parsed(line('GPVTG,54.7,T,,M,5.5,N,10.2,K,A'), 'VTG').badFields).toEqual([]);
+  });
+
+  it('keeps an RMC whose date a week-rollover firmware garbled: position, speed, track', () => {
+    const rmc = parsed(
+      line('GPRMC,092751.00,A,5321.6802,N,00630.3372,W,12.0,31.66,2208-1,,,A'),
+      'RMC',
+    );
+    expect(rmc).toMatchObject({ time: 34_071_000, valid: true, date: null, badFields: ['date'] });
+    expect(rmc.lat).toBeCloseTo(53 + 21.6802 / 60, 12);
+    expect(rmc.speed).toBeCloseTo(12 * KNOT, 12);
+    expect(rmc.track).toBe(31.66);
   });
 
   it('reads empty fields as null', () => {
@@ -137,16 +151,18 @@ describe('parseNmeaSentence', () => {
     }
   });
 
-  it('refuses minutes of 60 or more, or a position beyond the poles, in a valid sentence', () => {
-    expect(rejected(parseNmeaSentence(line('GPGLL,4860.0,N,01131.0,E,120000,A'))).code).toBe(
-      'malformed',
-    );
-    expect(rejected(parseNmeaSentence(line('GPGLL,9100.0,N,01131.0,E,120000,A'))).code).toBe(
-      'malformed',
-    );
-    expect(rejected(parseNmeaSentence(line('GPGLL,4807.0,X,01131.0,E,120000,A'))).code).toBe(
-      'malformed',
-    );
+  it('reads no latitude from minutes of 60 or more, beyond the poles or a wrong hemisphere', () => {
+    for (const body of [
+      'GPGLL,4860.0,N,01131.0,E,120000,A',
+      'GPGLL,9100.0,N,01131.0,E,120000,A',
+      'GPGLL,4807.0,X,01131.0,E,120000,A',
+    ]) {
+      expect(parsed(line(body), 'GLL')).toMatchObject({
+        lat: null,
+        time: 43_200_000,
+        badFields: ['latitude'],
+      });
+    }
   });
 
   it('keeps an invalid sentence whose leftover position is out of range, without a position', () => {
@@ -210,6 +226,7 @@ describe('parseNmeaSentence', () => {
       hdop: 2,
       vdop: 3,
       systemId: null,
+      badFields: [],
     });
     const v411 = parsed(line('GNGSA,A,3,82,73,74,67,81,83,68,,,,,,0.99,0.54,0.83,2'), 'GSA');
     expect(v411).toMatchObject({ systemId: 2, pdop: 0.99, vdop: 0.83 });
@@ -242,9 +259,11 @@ describe('parseNmeaSentence', () => {
   it('reads a ZDA date with its four-digit year', () => {
     const zda = parsed('$GPZDA,193223.00,23,12,2007,00,00*69', 'ZDA');
     expect(zda).toMatchObject({ time: 70_343_000, date: { year: 2007, month: 12, day: 23 } });
-    expect(rejected(parseNmeaSentence(line('GPZDA,193223.00,30,02,2007,00,00'))).code).toBe(
-      'malformed',
-    );
+    expect(parsed(line('GPZDA,193223.00,30,02,2007,00,00'), 'ZDA')).toMatchObject({
+      time: 70_343_000,
+      date: null,
+      badFields: ['date'],
+    });
   });
 
   it('keeps two-digit RMC years as the receiver says: 1980-1999 and 2000-2079', () => {
@@ -257,14 +276,17 @@ describe('parseNmeaSentence', () => {
     expect(year('79')).toBe(2079);
   });
 
-  it('refuses impossible dates and times', () => {
-    for (const body of [
-      'GPRMC,120000,A,4807.0,N,01131.0,E,0.0,0.0,310299,,',
-      'GPRMC,120000,A,4807.0,N,01131.0,E,0.0,0.0,011399,,',
-      'GPRMC,250000,A,4807.0,N,01131.0,E,0.0,0.0,010199,,',
-      'GPRMC,12000,A,4807.0,N,01131.0,E,0.0,0.0,010199,,',
-    ]) {
-      expect(rejected(parseNmeaSentence(line(body))).code).toBe('malformed');
+  it('reads impossible dates and times as none, and names them', () => {
+    for (const [body, bad] of [
+      ['GPRMC,120000,A,4807.0,N,01131.0,E,0.0,0.0,310299,,', 'date'],
+      ['GPRMC,120000,A,4807.0,N,01131.0,E,0.0,0.0,011399,,', 'date'],
+      ['GPRMC,250000,A,4807.0,N,01131.0,E,0.0,0.0,010199,,', 'time'],
+      ['GPRMC,12000,A,4807.0,N,01131.0,E,0.0,0.0,010199,,', 'time'],
+    ] as const) {
+      const rmc = parsed(line(body), 'RMC');
+      expect(rmc.badFields).toEqual([bad]);
+      expect(rmc[bad]).toBeNull();
+      expect(rmc.lat).toBeCloseTo(48 + 7 / 60, 12);
     }
   });
 

@@ -19,9 +19,40 @@ export interface CalendarDate {
  */
 export type ModeIndicator = 'A' | 'D' | 'E' | 'F' | 'M' | 'N' | 'P' | 'R' | 'S';
 
+/** The fields a parser reads, by the name a bad one is counted under. */
+export type FieldName =
+  | 'time'
+  | 'date'
+  | 'latitude'
+  | 'longitude'
+  | 'speed'
+  | 'track'
+  | 'altitude'
+  | 'altitude_unit'
+  | 'quality'
+  | 'satellites_used'
+  | 'hdop'
+  | 'pdop'
+  | 'vdop'
+  | 'fix_type'
+  | 'mode_indicators'
+  | 'satellite'
+  | 'elevation'
+  | 'azimuth'
+  | 'snr'
+  | 'in_view'
+  | 'signal_id'
+  | 'total'
+  | 'part';
+
 interface SentenceBase {
   /** Two-character talker id: GP, GN, GL, GA, GB, BD, GQ, GI, or whatever the receiver used. */
   readonly talker: string;
+  /**
+   * Non-empty fields that did not parse and read as null (a week-rollover firmware's RMC date
+   * `2208-1`, say): the sentence keeps every other field.
+   */
+  readonly badFields: readonly FieldName[];
 }
 
 /** RMC, recommended minimum data. Speed in m/s, track in degrees true. */
@@ -186,11 +217,11 @@ function calendarDate(year: number, month: number, day: number): CalendarDate | 
 }
 
 /**
- * Reads the fields of one sentence; a non-empty field that does not parse records the first
- * error (reported as `malformed`) and reads as null, so each parser stays a flat list of fields.
+ * Reads the fields of one sentence; a non-empty field that does not parse is recorded in `bad`
+ * and reads as null, so each parser stays a flat list of fields and keeps the others.
  */
 class Fields {
-  error: string | null = null;
+  readonly bad: FieldName[] = [];
 
   constructor(private readonly values: readonly string[]) {}
 
@@ -202,24 +233,24 @@ class Fields {
     return this.values[i] ?? '';
   }
 
-  private fail(i: number, name: string): null {
-    this.error ??= `field ${String(i)} (${name}): '${this.str(i).slice(0, 20)}'`;
+  fail(name: FieldName): null {
+    if (!this.bad.includes(name)) this.bad.push(name);
     return null;
   }
 
-  num(i: number, name: string, signed = false): number | null {
+  num(i: number, name: FieldName, signed = false): number | null {
     const s = this.str(i);
     if (s === '') return null;
     const value = isDecimal(s, signed) ? Number(s) : Number.NaN;
-    return Number.isFinite(value) ? value : this.fail(i, name);
+    return Number.isFinite(value) ? value : this.fail(name);
   }
 
-  int(i: number, name: string): number | null {
+  int(i: number, name: FieldName): number | null {
     const value = this.num(i, name);
-    return value === null || Number.isSafeInteger(value) ? value : this.fail(i, name);
+    return value === null || Number.isSafeInteger(value) ? value : this.fail(name);
   }
 
-  dop(i: number, name: string): number | null {
+  dop(i: number, name: FieldName): number | null {
     const value = this.num(i, name);
     return value !== null && value >= DOP_UNKNOWN ? null : value;
   }
@@ -228,15 +259,15 @@ class Fields {
   track(i: number): number | null {
     const value = this.num(i, 'track', true);
     if (value === null) return null;
-    if (Math.abs(value) > 360) return this.fail(i, 'track');
+    if (Math.abs(value) > 360) return this.fail('track');
     return value < 0 ? value + 360 : value === 360 ? 0 : value;
   }
 
   /** One character among `allowed`, or null when empty. */
-  char(i: number, name: string, allowed: string): string | null {
+  char(i: number, name: FieldName, allowed: string): string | null {
     const s = this.str(i);
     if (s === '') return null;
-    return s.length === 1 && allowed.includes(s) ? s : this.fail(i, name);
+    return s.length === 1 && allowed.includes(s) ? s : this.fail(name);
   }
 
   mode(i: number): ModeIndicator | null {
@@ -249,25 +280,25 @@ class Fields {
   time(i: number): number | null {
     const s = this.str(i);
     if (s === '') return null;
-    if (s.length < 6) return this.fail(i, 'time');
-    for (let k = 0; k < 6; k++) if (!isDigit(s.charCodeAt(k))) return this.fail(i, 'time');
+    if (s.length < 6) return this.fail('time');
+    for (let k = 0; k < 6; k++) if (!isDigit(s.charCodeAt(k))) return this.fail('time');
     const hours = Number(s.slice(0, 2));
     const minutes = Number(s.slice(2, 4));
     const seconds = Number(s.slice(4, 6));
     let ms = 0;
     if (s.length > 6) {
       const fraction = s.slice(6);
-      if (fraction.charCodeAt(0) !== 46 || !isDecimal(fraction, false)) return this.fail(i, 'time');
+      if (fraction.charCodeAt(0) !== 46 || !isDecimal(fraction, false)) return this.fail('time');
       ms = Math.round(Number(fraction) * 1000);
     }
-    if (hours > 23 || minutes > 59 || seconds > 60) return this.fail(i, 'time');
+    if (hours > 23 || minutes > 59 || seconds > 60) return this.fail('time');
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
   }
 
   /** ddmm.mmm + N/S (degrees 2 digits) or dddmm.mmm + E/W, any number of decimals. */
   coordinate(
     i: number,
-    name: string,
+    name: 'latitude' | 'longitude',
     positive: string,
     negative: string,
     strict: boolean,
@@ -277,15 +308,15 @@ class Fields {
     if (s === '' && hemisphere === '') return null;
     // A sentence flagged invalid may carry any leftover in its position fields (the TN200 sends
     // 36000.0000,N): that position is not used, so it reads as null instead of failing.
-    const fail = (at: number): null => (strict ? this.fail(at, name) : null);
-    if (!isDecimal(s, false)) return fail(i);
-    if (hemisphere !== positive && hemisphere !== negative) return fail(i + 1);
+    const fail = (): null => (strict ? this.fail(name) : null);
+    if (!isDecimal(s, false)) return fail();
+    if (hemisphere !== positive && hemisphere !== negative) return fail();
     const value = Number(s);
     const degrees = Math.floor(value / 100);
     const minutes = value - degrees * 100;
     const max = positive === 'N' ? 90 : 180;
     const result = degrees + minutes / 60;
-    if (!Number.isFinite(value) || minutes >= 60 || result > max) return fail(i);
+    if (!Number.isFinite(value) || minutes >= 60 || result > max) return fail();
     return hemisphere === negative ? -result : result;
   }
 
@@ -301,21 +332,21 @@ class Fields {
   ddmmyy(i: number): CalendarDate | null {
     const s = this.str(i);
     if (s === '') return null;
-    if (s.length !== 6 || !isDecimal(s, false) || s.includes('.')) return this.fail(i, 'date');
+    if (s.length !== 6 || !isDecimal(s, false) || s.includes('.')) return this.fail('date');
     const yy = Number(s.slice(4, 6));
     const date = calendarDate(
       yy < 80 ? 2000 + yy : 1900 + yy,
       Number(s.slice(2, 4)),
       Number(s.slice(0, 2)),
     );
-    return date ?? this.fail(i, 'date');
+    return date ?? this.fail('date');
   }
 
   /** MSL altitude with its unit field, which must be M when given. */
   altitude(i: number): number | null {
     const value = this.num(i, 'altitude', true);
     const unit = this.str(i + 1);
-    if (value !== null && unit !== '' && unit !== 'M') return this.fail(i + 1, 'altitude unit');
+    if (value !== null && unit !== '' && unit !== 'M') return this.fail('altitude_unit');
     return value;
   }
 }
@@ -329,6 +360,7 @@ function parseRmc(talker: string, f: Fields): RmcSentence {
   return {
     type: 'RMC',
     talker,
+    badFields: f.bad,
     time: f.time(1),
     valid,
     lat: f.lat(3, valid),
@@ -348,11 +380,12 @@ function parseGga(talker: string, f: Fields): GgaSentence {
   return {
     type: 'GGA',
     talker,
+    badFields: f.bad,
     time: f.time(1),
     lat: f.lat(2, valid),
     lon: f.lon(4, valid),
     quality,
-    satellitesUsed: f.int(7, 'satellites used'),
+    satellitesUsed: f.int(7, 'satellites_used'),
     hdop: f.dop(8, 'hdop'),
     alt: f.altitude(9),
   };
@@ -364,7 +397,7 @@ function parseGns(talker: string, f: Fields): GnsSentence {
   const modes: ModeIndicator[] = [];
   for (const c of modeField) {
     if (!'ADEFMNPRS'.includes(c)) {
-      f.char(6, 'mode indicators', '');
+      f.fail('mode_indicators');
       break;
     }
     modes.push(c as ModeIndicator);
@@ -372,11 +405,12 @@ function parseGns(talker: string, f: Fields): GnsSentence {
   return {
     type: 'GNS',
     talker,
+    badFields: f.bad,
     time: f.time(1),
     lat: f.lat(2),
     lon: f.lon(4),
     modes,
-    satellitesUsed: f.int(7, 'satellites used'),
+    satellitesUsed: f.int(7, 'satellites_used'),
     hdop: f.dop(8, 'hdop'),
     alt: f.num(9, 'altitude', true),
     navStatus: f.str(13) === '' ? null : f.str(13),
@@ -390,12 +424,12 @@ function parseVtg(talker: string, f: Fields): VtgSentence {
     const knots = f.num(3, 'speed');
     const kmh = f.num(4, 'speed');
     const speed = knots === null ? (kmh === null ? null : kmh * KMH_TO_MPS) : knots * KNOTS_TO_MPS;
-    return { type: 'VTG', talker, track: f.track(1), speed, mode: null };
+    return { type: 'VTG', talker, badFields: f.bad, track: f.track(1), speed, mode: null };
   }
   const knots = f.num(5, 'speed');
   const kmh = f.num(7, 'speed');
   const speed = knots === null ? (kmh === null ? null : kmh * KMH_TO_MPS) : knots * KNOTS_TO_MPS;
-  return { type: 'VTG', talker, track: f.track(1), speed, mode: f.mode(9) };
+  return { type: 'VTG', talker, badFields: f.bad, track: f.track(1), speed, mode: f.mode(9) };
 }
 
 /** NMEA 4.11 system id, 1-9; some receivers put something else (a TDOP) in that field. */
@@ -406,7 +440,7 @@ function systemId(field: string): number | null {
 function parseGsa(talker: string, f: Fields): GsaSentence {
   // GSA,A/M,fix,12 x prn,pdop,hdop,vdop[,system]; a few receivers send more PRN slots
   // (the CH-4701 sends 24), some send fewer when they have no fix.
-  const fixType = f.char(2, 'fix type', '123');
+  const fixType = f.char(2, 'fix_type', '123');
   const standard = f.count === 18 || f.count === 19;
   const dopAt = standard ? 15 : f.count > 19 ? f.count - 3 : -1;
   const prnEnd = dopAt > 0 ? dopAt : f.count;
@@ -418,6 +452,7 @@ function parseGsa(talker: string, f: Fields): GsaSentence {
   return {
     type: 'GSA',
     talker,
+    badFields: f.bad,
     fixType: fixType === null ? null : (Number(fixType) as 1 | 2 | 3),
     satellites,
     pdop: dopAt > 0 ? f.dop(dopAt, 'pdop') : null,
@@ -434,6 +469,7 @@ function parseGll(talker: string, f: Fields): GllSentence {
   return {
     type: 'GLL',
     talker,
+    badFields: f.bad,
     lat: f.lat(1, valid),
     lon: f.lon(3, valid),
     time: f.time(5),
@@ -444,15 +480,15 @@ function parseGll(talker: string, f: Fields): GllSentence {
 
 function parseZda(talker: string, f: Fields): ZdaSentence {
   // ZDA,time,dd,mm,yyyy,zone hours,zone minutes
-  const day = f.int(2, 'day');
-  const month = f.int(3, 'month');
-  const year = f.int(4, 'year');
+  const day = f.int(2, 'date');
+  const month = f.int(3, 'date');
+  const year = f.int(4, 'date');
   let date: CalendarDate | null = null;
   if (day !== null && month !== null && year !== null) {
     date = year >= 1 && year <= 9999 ? calendarDate(year, month, day) : null;
-    if (date === null) f.char(2, 'date', '');
+    if (date === null) f.fail('date');
   }
-  return { type: 'ZDA', talker, time: f.time(1), date };
+  return { type: 'ZDA', talker, badFields: f.bad, time: f.time(1), date };
 }
 
 function parseGsv(talker: string, f: Fields): GsvSentence | SentenceRejection {
@@ -479,11 +515,12 @@ function parseGsv(talker: string, f: Fields): GsvSentence | SentenceRejection {
   return {
     type: 'GSV',
     talker,
+    badFields: f.bad,
     total,
     part,
-    inView: f.int(3, 'in view'),
+    inView: f.int(3, 'in_view'),
     satellites,
-    signalId: hasSignal ? f.int(f.count - 1, 'signal id') : null,
+    signalId: hasSignal ? f.int(f.count - 1, 'signal_id') : null,
   };
 }
 
@@ -575,6 +612,5 @@ export function parseNmeaSentence(line: string): SentenceResult {
       sentence = parseGsv(talker, f);
       break;
   }
-  if (f.error !== null) return reject('malformed', `${type} ${f.error}`);
   return sentence;
 }
