@@ -83,7 +83,10 @@ export function installHooks(broker: Aedes, options: HookOptions): { close(): vo
       flood: new FloodWatch(options.rateLimit, now),
       filters: new Set(),
       repeats: new DuplicateFilter(),
-      pubacks: new PubackQueue(now),
+      pubacks: new PubackQueue(now, () => {
+        const conn = client.conn as { readableLength?: number };
+        return (conn.readableLength ?? 0) > 0;
+      }),
     }),
   });
   installPublishHook(context, judge);
@@ -118,8 +121,9 @@ export function installHooks(broker: Aedes, options: HookOptions): { close(): vo
       });
       callback(null, null); // SUBACK 0x80 [MQTT-3.9.3]
     };
-    // A subscription costs a token, as a publish does: a fast client waits for its SUBACK.
-    if (session) session.gate.enter(decide, () => client.closed);
+    // A subscription costs a token, as a publish does: a fast client waits for its SUBACK. Not
+    // the subscriptions of a persistent session, restored while it connects (before its CONNACK).
+    if (session && client.connected) session.gate.enter(decide, () => client.closed);
     else decide();
   };
 

@@ -71,6 +71,35 @@ describe('the broker on a full disk', () => {
     await kiosk.publishAsync(topicFor('visit', BUS), JSON.stringify(EXAMPLES.visit), { qos: 0 });
     await until(() => seen.length > 0, 'a live visit after the disk filled up');
     expect(JSON.parse(seen[0]?.payload ?? '')).toEqual(EXAMPLES.visit);
+    // QoS 1 with nothing to store: acknowledged and delivered.
+    const qos1 = { ...EXAMPLES.visit, id: crypto.randomUUID(), turn: 77 };
+    await kiosk.publishAsync(topicFor('visit', BUS), JSON.stringify(qos1), { qos: 1 });
+    await until(() => seen.some((m) => m.payload.includes('"turn":77')), 'the QoS 1 visit');
     await end(monitor, kiosk);
+  });
+
+  it('never acknowledges a retained QoS 1 state it could not store: the sender keeps it', async () => {
+    const monitor = await login(test.url, 'monitor');
+    const seen = collect(monitor);
+    expect(await subscribe(monitor, topicFor('stop', BUS), 1)).toBe(1);
+    const bridge = await login(test.url, 'bridge');
+    let acknowledged = false;
+    const closed = new Promise<void>((resolve) => {
+      bridge.once('close', () => {
+        resolve();
+      });
+    });
+    bridge.publish(
+      topicFor('stop', BUS),
+      JSON.stringify({ ...EXAMPLES.stop, seq: 9191 }),
+      { qos: 1, retain: true },
+      (error) => {
+        if (!error) acknowledged = true;
+      },
+    );
+    await closed;
+    expect(acknowledged).toBe(false);
+    expect(seen.some((m) => m.payload.includes('"seq":9191'))).toBe(false);
+    await end(monitor, bridge);
   });
 });

@@ -119,11 +119,14 @@ describe('the rate limit', () => {
     const { broker, url } = await brokerWith({ rateLimit: { messagesPerSecond: 5, burst: 2 } });
     const driver = await login(url, 'driver');
     const streams = ['stop', 'queue', 'occupancy', 'door', 'gnss', 'visit'] as const;
+    const started = Date.now();
     const granted = await Promise.all(
       streams.map((stream) => subscribe(driver, topicFor(stream, BUS), 1)),
     );
     expect(granted).toEqual(streams.map(() => 1));
     expect(broker.metrics.get('denied_subscribe')).toBe(0);
+    // Two fit the burst (the login took none); four waited for tokens at 5/s (a lower bound).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
     await end(driver);
   });
 });

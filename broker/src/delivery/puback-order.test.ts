@@ -51,4 +51,22 @@ describe('PubackQueue', () => {
     queue.reserve(() => sent.push('second')).ready();
     expect(sent).toEqual(['first', 'second']);
   });
+
+  it('does not hold a PUBACK while bytes of the client wait unread: they may be its acks', () => {
+    let unread = true;
+    const queue = new PubackQueue(
+      () => Date.now(),
+      () => unread,
+    );
+    const sent: string[] = [];
+    queue.delivered();
+    queue.reserve(() => sent.push('first')).ready();
+    expect(sent).toEqual(['first']);
+    unread = false;
+    queue.delivered();
+    queue.reserve(() => sent.push('second')).ready();
+    expect(sent).toEqual(['first']);
+    queue.acknowledged();
+    expect(sent).toEqual(['first', 'second']);
+  });
 });

@@ -22,17 +22,23 @@ export interface PubackSlot {
  * that on every round trip: 44 ms each (captured with tcpdump). A PUBACK the broker sends after
  * the client's own acknowledgement has arrived carries that TCP ACK, and the client's next
  * publish leaves at once. So while the client owes acknowledgements for deliveries made in the
- * last PAIRING_WINDOW_MS, a ready PUBACK waits for the next one, at most that long.
+ * last PAIRING_WINDOW_MS, a ready PUBACK waits for the next one, at most that long. Not when the
+ * broker holds unread bytes of that client: they are acknowledged at the TCP level already, and
+ * aedes may read no more of them until this PUBACK is out (a client pipelining to its own topic
+ * would wait the whole window each time).
  */
 export class PubackQueue {
   readonly #entries: { readonly send: () => void; ready: boolean }[] = [];
   readonly #now: () => number;
+  readonly #hasInput: () => boolean;
   #owed = 0;
   #lastDelivery = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(now: () => number) {
+  /** `hasInput`: whether bytes of the client wait, unread, in the broker. */
+  constructor(now: () => number, hasInput: () => boolean = () => false) {
     this.#now = now;
+    this.#hasInput = hasInput;
   }
 
   /** Takes the next place in line for a publish; `send` lets its PUBACK go. */
@@ -59,17 +65,10 @@ export class PubackQueue {
     this.#flush(true);
   }
 
-  /** Drops what is queued (the connection closed: its PUBACKs can no longer be sent). */
-  close(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#entries.length = 0;
-  }
-
   #flush(paired: boolean): void {
     const head = this.#entries[0];
     if (!head?.ready) return;
-    if (!paired && this.#owesRecently()) {
+    if (!paired && this.#owesRecently() && !this.#hasInput()) {
       this.#timer ??= setTimeout(() => {
         this.#timer = undefined;
         this.#flush(true);
