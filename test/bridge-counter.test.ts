@@ -172,8 +172,7 @@ describe('door counter through the bridge', () => {
       device.send();
     }, 200);
     try {
-      // The port is retried with a backoff (x1.5 from 1 s): after a 10 s unplug the next try
-      // may come up to about 8 s after the replug, later still on a loaded machine.
+      // The port is opened again as soon as its path is back; the deadline is for a loaded machine.
       await agree('after the unplug', 40_000);
     } finally {
       clearInterval(talking);

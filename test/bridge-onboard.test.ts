@@ -111,13 +111,13 @@ async function onboard() {
   const of = <T>(stream: string) =>
     seen.filter((m) => m.topic.endsWith(`/${stream}`)).map((m) => JSON.parse(m.payload) as T);
   /** Starts a bridge replaying `nmea` (the same data dir, so the same saved plan and progress). */
-  const start = async (name: string, nmea: string) => {
+  const start = async (name: string, nmea: string, gnss: Record<string, unknown> = {}) => {
     writeFileSync(path.join(work, name), nmea);
     const config = testConfig(
       work,
       {},
       {
-        gnss: { source: 'replay', replay: { file: path.join(work, name), speed: 1 } },
+        gnss: { source: 'replay', replay: { file: path.join(work, name), speed: 1 }, ...gnss },
         counter: { protocol: 'none' },
         stops: { planFile: path.join(work, 'plan.json'), arriveAfterS: 1, departAfterS: 1 },
         bridge: { passwordFile: path.join(work, 'bridge.password'), brokerUrl: running.url },
@@ -224,6 +224,29 @@ describe('fsbus-bridge on the on-board broker', () => {
     expect(running.metrics().fixes_rejected_speed).toBe(1);
     await until(() => of('gnss').length >= 4 * HZ - 3, 'the other positions on board');
     expect(of<GnssMessage>('gnss').every((p) => (p.speed ?? 0) < 40)).toBe(true);
+    await end(monitor);
+  });
+
+  it('raises gnss_no_device on the status as soon as it is due, not at the next 30 s report', async () => {
+    const { now, monitor, of, start } = await onboard();
+    // A replay says no_device when its log is over: here after 4 s.
+    const running = await start('short.nmea', drive(now, ['park']), { noDeviceAlarmS: 2 });
+    const statuses = () => of<StatusMessage>('bridge');
+    await until(() => statuses().some((m) => m.health.gnss === 'fix_3d'), 'a status with the fix');
+    await until(
+      () => statuses().some((m) => m.health.gnss === 'no_device'),
+      'no_device when the log is over',
+      10_000,
+    );
+    const gone = Date.now();
+    await until(
+      () => statuses().some((m) => m.alarms.includes('gnss_no_device')),
+      'the alarm',
+      15_000,
+    );
+    // Due 2 s after the receiver went; the periodic report would come up to 30 s later.
+    expect(Date.now() - gone).toBeLessThan(15_000);
+    expect(running.metrics().fixes_accepted).toBeGreaterThan(0);
     await end(monitor);
   });
 });

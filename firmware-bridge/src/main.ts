@@ -48,8 +48,6 @@ export interface RunningBridge extends Running {
 /** How often the tracker is asked about changes due to time alone, and the stop republished. */
 const TICK_MS = 1000;
 const STOP_REPORT_MS = 30_000;
-/** No receiver for this long raises an alarm on the status. */
-const NO_DEVICE_ALARM_MS = 60_000;
 /** Streams the kiosk and the driver publish on board that the bridge delivers to central. */
 const INGESTED = ['visit', 'opinion', 'cmd/queue', 'cmd/occupancy'] as const;
 /** The service day's time zone until a plan names one. */
@@ -217,9 +215,23 @@ export async function startBridge({
       count(`gnss_to_central_${reason}`);
     }
   };
+  // No receiver for gnss.noDeviceAlarmS raises gnss_no_device: the status says so then, not at
+  // the next 30 s report.
+  const noDeviceAlarmMs = gnss.noDeviceAlarmS * 1000;
+  let noDeviceAlarm: NodeJS.Timeout | undefined;
+  const armNoDeviceAlarm = () => {
+    clearTimeout(noDeviceAlarm);
+    // A few ms late, so that the alarm is due when the report looks.
+    noDeviceAlarm = setTimeout(() => {
+      if (started) reporter.reportNow().catch(reportFailed);
+    }, noDeviceAlarmMs + 5);
+  };
+  armNoDeviceAlarm();
   const onState = (state: GnssState) => {
+    if (state === 'no_device' && gnssState !== 'no_device') armNoDeviceAlarm();
+    if (state !== 'no_device') clearTimeout(noDeviceAlarm);
     gnssState = state;
-    noDeviceSince = state === 'no_device' ? now() : null;
+    noDeviceSince = state === 'no_device' ? (noDeviceSince ?? now()) : null;
     logger.info({ gnss: state }, 'gnss state');
     // The status says it now, not at the next 30 s report.
     if (started) reporter.reportNow().catch(reportFailed);
@@ -324,7 +336,7 @@ export async function startBridge({
   };
   const counterHealth = () => counter?.health() ?? 'none';
   const alarms = () => [
-    ...(noDeviceSince !== null && now() - noDeviceSince >= NO_DEVICE_ALARM_MS
+    ...(noDeviceSince !== null && now() - noDeviceSince >= noDeviceAlarmMs
       ? ['gnss_no_device']
       : []),
     ...(clockSkewed ? ['gnss_clock_skewed'] : []),
@@ -411,6 +423,7 @@ export async function startBridge({
       clearInterval(ticker);
       clearInterval(stopReport);
       clearTimeout(demoTimer);
+      clearTimeout(noDeviceAlarm);
       await source.stop();
       await counter.stop();
       await reporter.stop().catch(reportFailed);

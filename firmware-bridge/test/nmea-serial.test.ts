@@ -7,7 +7,7 @@ import { EMPTY_FIX, type Fix } from '../src/domain/fix.js';
 import { destination } from '../src/domain/geo.js';
 import { encodeFix, withChecksum } from '../src/sources/nmea/encode.js';
 import { NmeaSerialSource } from '../src/sources/nmea-serial.js';
-import { Backoff, type GnssState } from '../src/sources/position-source.js';
+import type { GnssState } from '../src/sources/position-source.js';
 import { plugPty, until, type PtyPair } from './pty.js';
 
 const START = { lat: 45.9198, lon: 1.3975 };
@@ -63,7 +63,7 @@ function open(
     baudRate: 9600,
     autoBaud: false,
     watchdogMs: 2000,
-    backoff: new Backoff(100, 400),
+    retryMs: 100,
     onFix: (fix) => fixes.push(fix),
     onState: (state) => states.push(state),
     ...extra,
@@ -133,7 +133,7 @@ describe('NmeaSerialSource on a pty', () => {
     expect(fixes.every((f) => f.mode === 'none')).toBe(true);
   });
 
-  it('sees the receiver pulled out, retries, and reads again once it is plugged back', async () => {
+  it('sees the receiver pulled out, waits for it, and reads again once it is plugged back', async () => {
     const first = await plug();
     const serial = open(first.device);
     await until(() => serial.stats.opens === 1, 'the port to open');
@@ -141,8 +141,9 @@ describe('NmeaSerialSource on a pty', () => {
     await until(() => fixes.length >= 1, 'a fix');
     await first.unplug();
     await until(() => states.at(-1) === 'no_device', 'no_device after the unplug');
-    // Reopening fails while nothing is there, and keeps being retried.
-    await until(() => serial.stats.open_errors >= 2, 'retries while unplugged');
+    // Nothing to open while the path is missing: no tries, it waits for the path to appear.
+    await until(() => serial.stats.absences === 1, 'the wait for the receiver');
+    expect(serial.stats.open_errors).toBe(0);
     const second = await plug(); // the same path, a new device node
     const before = fixes.length;
     // A receiver talks all the time: an epoch every 100 ms, whenever the bridge gets there.

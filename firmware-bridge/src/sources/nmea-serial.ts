@@ -1,9 +1,8 @@
-// A GPS receiver talking NMEA 0183 on a serial port: the serial link (reopen by path, watchdog,
-// backoff) plus the NMEA reader, and the search for the receiver's baud rate.
+// A GPS receiver talking NMEA 0183 on a serial port: the serial link (opened by path, watchdog,
+// reopened the moment it is back) plus the NMEA reader, and the search for the receiver's baud rate.
 import type { Logger } from '@fsbus/shared/node';
 import { NmeaReader, readerMetrics } from './nmea/reader.js';
 import {
-  Backoff,
   stateOfFix,
   type GnssState,
   type PositionSource,
@@ -23,7 +22,8 @@ export interface NmeaSerialOptions extends PositionSourceEvents {
   readonly watchdogMs: number;
   /** How long a baud rate is given to produce a valid sentence, ms. */
   readonly baudProbeMs?: number;
-  readonly backoff?: Backoff;
+  /** While the port exists but cannot be opened, the delay between tries, ms. */
+  readonly retryMs?: number;
   readonly logger?: Logger;
 }
 
@@ -51,7 +51,7 @@ export class NmeaSerialSource implements PositionSource {
       baudRate: options.baudRate,
       watchdogMs: options.watchdogMs,
       device: 'gps receiver',
-      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
       ...(options.logger ? { logger: options.logger } : {}),
       onOpen: () => {
         this.#newReader();
@@ -117,7 +117,6 @@ export class NmeaSerialSource implements PositionSource {
     }
     if (!this.#locked && this.#reader.stats.checksumValid > before) {
       this.#locked = true;
-      this.#link.healthy();
       clearTimeout(this.#probe);
       this.#options.logger?.info(
         { path: this.#options.path, baudRate: this.baudRate },

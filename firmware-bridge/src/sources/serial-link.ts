@@ -1,10 +1,12 @@
-// A serial device opened by its path, forever: reopened with a capped backoff after an unplug
-// (a re-plugged USB device gets a new device node, so the path is opened again, never an old
-// handle kept), an open failure or a silence longer than the watchdog. The only module that
-// imports serialport; what the bytes mean is the caller's business.
+// A serial device opened by its path, forever: after an unplug (a re-plugged USB device gets a
+// new device node, so the path is opened again, never an old handle kept), an open failure or a
+// silence longer than the watchdog, it is opened again the moment its path exists, and retried
+// every second while the path is there but will not open. The only module that imports
+// serialport; what the bytes mean is the caller's business.
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { Logger } from '@fsbus/shared/node';
-import { Backoff } from './position-source.js';
+import { DEVICE_CHECK_MS, whenPresent, type DeviceWait } from './device-path.js';
 
 export interface SerialLinkOptions {
   readonly path: string;
@@ -13,11 +15,12 @@ export interface SerialLinkOptions {
   readonly watchdogMs: number | null;
   /** What the device is, for log lines ("gps receiver", "door counter"). */
   readonly device: string;
-  readonly backoff?: Backoff;
+  /** While the path exists but cannot be opened, the delay between tries, ms (default 1 s). */
+  readonly retryMs?: number;
   readonly logger?: Logger;
   readonly onOpen: () => void;
   readonly onData: (chunk: Buffer) => void;
-  /** The device went away (unplugged, silent) or could not be opened; a reopen is scheduled. */
+  /** The device went away (unplugged, silent) or could not be opened; it is opened again when it can be. */
   readonly onLost: (why: 'disconnected' | 'silent' | 'open_failed') => void;
 }
 
@@ -26,29 +29,33 @@ export interface SerialLinkCounts {
   open_errors: number;
   disconnects: number;
   silences: number;
+  /** Times the device path was found missing: the link then waits for it to appear. */
+  absences: number;
   handler_errors: number;
 }
 
 export class SerialLink {
   readonly #options: SerialLinkOptions;
-  readonly #backoff: Backoff;
   #baudRate: number;
   #port: SerialPort | null = null;
   #stopped = true;
   #reopenTimer: NodeJS.Timeout | undefined;
+  #waiting: DeviceWait | undefined;
   #watchdog: NodeJS.Timeout | undefined;
+  /** When the current outage began (lost, or not yet opened), so it is logged once, not per try. */
+  #outageSince: number | null = null;
   readonly #counts: SerialLinkCounts = {
     opens: 0,
     open_errors: 0,
     disconnects: 0,
     silences: 0,
+    absences: 0,
     handler_errors: 0,
   };
 
   constructor(options: SerialLinkOptions) {
     this.#options = options;
     this.#baudRate = options.baudRate;
-    this.#backoff = options.backoff ?? new Backoff();
   }
 
   get counts(): Readonly<SerialLinkCounts> {
@@ -57,11 +64,6 @@ export class SerialLink {
 
   get baudRate(): number {
     return this.#baudRate;
-  }
-
-  /** The device talks sense: the next loss starts the backoff from its first delay again. */
-  healthy(): void {
-    this.#backoff.reset();
   }
 
   /** Switches the open port (and later reopens) to another baud rate. */
@@ -80,10 +82,12 @@ export class SerialLink {
     this.#stopped = true;
     clearTimeout(this.#watchdog);
     clearTimeout(this.#reopenTimer);
+    this.#waiting?.cancel();
+    this.#waiting = undefined;
     await this.#close();
   }
 
-  #log(level: 'info' | 'warn', fields: object, message: string): void {
+  #log(level: 'debug' | 'info' | 'warn', fields: object, message: string): void {
     this.#options.logger?.[level](
       { path: this.#options.path, ...fields },
       `${this.#options.device} ${message}`,
@@ -125,7 +129,8 @@ export class SerialLink {
     port.on('close', () => {
       if (this.#port !== port) return; // closed on purpose, or replaced
       this.#counts.disconnects += 1;
-      this.#log('warn', {}, 'disconnected');
+      this.#outageSince = Date.now();
+      this.#log('warn', {}, 'disconnected: opening it again as soon as it is back');
       this.#lost('disconnected');
     });
     port.open((error) => {
@@ -136,7 +141,14 @@ export class SerialLink {
       }
       if (error) {
         this.#counts.open_errors += 1;
-        this.#log('warn', { err: error.message }, 'cannot be opened; retrying');
+        // One line per outage, not one per try.
+        const first = this.#outageSince === null;
+        this.#outageSince ??= Date.now();
+        this.#log(
+          first ? 'warn' : 'debug',
+          { err: error.message },
+          'cannot be opened: opening it as soon as it can be',
+        );
         this.#port = null;
         this.#guard(() => {
           this.#options.onLost('open_failed');
@@ -145,7 +157,13 @@ export class SerialLink {
         return;
       }
       this.#counts.opens += 1;
-      this.#log('info', { baudRate: this.#baudRate }, 'opened');
+      const outageMs = this.#outageSince === null ? null : Date.now() - this.#outageSince;
+      this.#outageSince = null;
+      this.#log(
+        'info',
+        { baudRate: this.#baudRate, ...(outageMs === null ? {} : { outageMs }) },
+        'opened',
+      );
       this.#armWatchdog();
       this.#guard(() => {
         this.#options.onOpen();
@@ -159,6 +177,7 @@ export class SerialLink {
     if (watchdogMs === null) return;
     this.#watchdog = setTimeout(() => {
       this.#counts.silences += 1;
+      this.#outageSince = Date.now();
       this.#log('warn', { silentMs: watchdogMs }, 'silent: reopening it');
       this.#lost('silent');
     }, watchdogMs);
@@ -174,12 +193,27 @@ export class SerialLink {
     });
   }
 
+  /** Opens the path again the moment it exists; while it exists but fails, every retryMs. */
   #scheduleReopen(): void {
     if (this.#stopped) return;
     clearTimeout(this.#reopenTimer);
-    this.#reopenTimer = setTimeout(() => {
-      this.#open();
-    }, this.#backoff.next());
+    this.#waiting?.cancel();
+    const retryMs = this.#options.retryMs ?? DEVICE_CHECK_MS;
+    if (existsSync(this.#options.path)) {
+      this.#reopenTimer = setTimeout(() => {
+        this.#open();
+      }, retryMs);
+      return;
+    }
+    this.#counts.absences += 1;
+    this.#waiting = whenPresent(
+      this.#options.path,
+      () => {
+        this.#waiting = undefined;
+        this.#open();
+      },
+      retryMs,
+    );
   }
 
   async #close(): Promise<void> {

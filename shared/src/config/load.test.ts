@@ -92,7 +92,7 @@ describe('loadConfig', () => {
   it('refuses an unknown key and lists the known ones', () => {
     const file = configFile('busId: b1\ngnss:\n  gpds:\n    port: 2947\n');
     expect(problems({ file })).toEqual([
-      `${file}: gnss.gpds: expected a known key (source, gpsd, serial, replay, simulator, watchdogS, filter, thinning), found an unknown key`,
+      `${file}: gnss.gpds: expected a known key (source, gpsd, serial, replay, simulator, watchdogS, noDeviceAlarmS, filter, thinning), found an unknown key`,
     ]);
   });
 

@@ -117,6 +117,10 @@ export const ConfigSchema = z
           description:
             'Seconds without any data before the receiver counts as gone (no_device) and is reopened.',
         }),
+        noDeviceAlarmS: z.int().min(1).max(3600).default(60).meta({
+          description:
+            'Seconds without a receiver (no_device) before the status raises gnss_no_device; published at once then. A short re-plug raises nothing.',
+        }),
         filter: section(
           {
             maxHdop: z.number().min(1).max(100).default(10).meta({

@@ -1,7 +1,6 @@
 // A door counter speaking the fsbus counter line protocol (docs/counter-protocol.md) on a serial
-// port: the serial link (reopen by path, backoff) plus the line reader; readings out.
+// port: the serial link (reopened by path as soon as it is back) plus the line reader; readings out.
 import type { Logger } from '@fsbus/shared/node';
-import { Backoff } from '../position-source.js';
 import { SerialLink } from '../serial-link.js';
 import type { CounterSource, CounterSourceEvents } from './counter-source.js';
 import { CounterLineReader } from './line-protocol.js';
@@ -12,7 +11,8 @@ export interface LineCounterOptions extends CounterSourceEvents {
   /** No byte for this long: the port is reopened (a counter sends a heartbeat every second), ms. */
   readonly watchdogMs: number;
   readonly now?: () => number;
-  readonly backoff?: Backoff;
+  /** While the port exists but cannot be opened, the delay between tries, ms. */
+  readonly retryMs?: number;
   readonly logger?: Logger;
 }
 
@@ -37,7 +37,7 @@ export class LineCounterSource implements CounterSource {
       baudRate: options.baudRate,
       watchdogMs: options.watchdogMs,
       device: 'door counter',
-      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
       ...(options.logger ? { logger: options.logger } : {}),
       onOpen: () => {
         options.onState('ok');
@@ -74,7 +74,6 @@ export class LineCounterSource implements CounterSource {
   #onData(chunk: Buffer): void {
     const at = this.#now();
     for (const sentence of this.#reader.push(chunk)) {
-      this.#link.healthy();
       if (sentence.type === 'hello') {
         this.#hellos += 1;
         this.#options.logger?.info(

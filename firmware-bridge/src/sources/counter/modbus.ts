@@ -8,7 +8,8 @@
 import modbusSerial from 'modbus-serial';
 import type { Logger } from '@fsbus/shared/node';
 import type { DoorReading } from '../../domain/door-counts.js';
-import { Backoff } from '../position-source.js';
+import { existsSync } from 'node:fs';
+import { DEVICE_CHECK_MS, whenPresent, type DeviceWait } from '../device-path.js';
 import type { CounterLinkState, CounterSource } from './counter-source.js';
 import {
   exceptionKey,
@@ -23,7 +24,7 @@ import {
  * `ok`: the latest poll cycle read every register. `silent`: the port is open but no answer
  * (timeouts, garbled frames) came for `silentAfterPolls` cycles in a row. `fault`: the device
  * answers with Modbus exceptions (wrong register map, busy, device failure). `no_device`: the
- * port is not open (unplugged adapter, missing path): reopening with backoff.
+ * port is not open (unplugged adapter, missing path): opened again as soon as its path is back.
  */
 export type ModbusCounterState = CounterLinkState;
 
@@ -46,7 +47,8 @@ export interface ModbusCounterOptions {
   readonly port?: () => unknown;
   /** Poll cycles without any answer before the device counts as silent (default 3). */
   readonly silentAfterPolls?: number;
-  readonly backoff?: Backoff;
+  /** While the port exists but cannot be opened, the delay between tries, ms (default 1 s). */
+  readonly retryMs?: number;
   readonly logger?: Logger;
   readonly now?: () => number;
   /**
@@ -96,13 +98,14 @@ interface ModbusCounts {
   open_errors: number;
   disconnects: number;
   reopens: number;
+  /** Times the port's path was found missing: the source then waits for it to appear. */
+  absences: number;
   handler_errors: number;
 }
 
 export class ModbusCounterSource implements CounterSource {
   readonly #options: ModbusCounterOptions;
   readonly #blocks: readonly RegisterBlock[];
-  readonly #backoff: Backoff;
   readonly #now: () => number;
   readonly #log: Logger | undefined;
   readonly #counts: ModbusCounts = {
@@ -117,6 +120,7 @@ export class ModbusCounterSource implements CounterSource {
     open_errors: 0,
     disconnects: 0,
     reopens: 0,
+    absences: 0,
     handler_errors: 0,
   };
   readonly #exceptionCounts = new Map<string, number>();
@@ -129,9 +133,9 @@ export class ModbusCounterSource implements CounterSource {
   #silentCycles = 0;
   /** Failure kinds already logged in the current outage; null while all is well. */
   #outage: Set<string> | null = null;
-  #answeredSinceOpen = false;
   #pollTimer: NodeJS.Timeout | undefined;
   #reopenTimer: NodeJS.Timeout | undefined;
+  #waiting: DeviceWait | undefined;
   #opening: Promise<void> = Promise.resolve();
   /** Poll cycles under way: one, or a lost port's still awaiting its answer timer. */
   readonly #cycles = new Set<Promise<void>>();
@@ -140,7 +144,6 @@ export class ModbusCounterSource implements CounterSource {
     if (options.doors.length === 0) throw new RangeError('doors: at least one door to poll');
     this.#options = options;
     this.#blocks = planReads(options.doors, options.registerWords);
-    this.#backoff = options.backoff ?? new Backoff();
     this.#now = options.now ?? Date.now;
     this.#log = options.logger;
   }
@@ -167,6 +170,8 @@ export class ModbusCounterSource implements CounterSource {
     this.#stopped = true;
     clearTimeout(this.#pollTimer);
     clearTimeout(this.#reopenTimer);
+    this.#waiting?.cancel();
+    this.#waiting = undefined;
     const client = this.#client;
     this.#client = null;
     await this.#opening;
@@ -209,7 +214,6 @@ export class ModbusCounterSource implements CounterSource {
         }
         if (this.#counts.opens > 0) this.#counts.reopens += 1;
         this.#counts.opens += 1;
-        this.#answeredSinceOpen = false;
         logger?.info({ path, baudRate, unitId }, 'counter port opened');
         this.#schedulePoll(client, 0);
       },
@@ -314,10 +318,6 @@ export class ModbusCounterSource implements CounterSource {
   #assess(answers: number, exceptions: number, failures: number): void {
     if (answers > 0 || exceptions > 0) {
       this.#silentCycles = 0;
-      if (!this.#answeredSinceOpen) {
-        this.#answeredSinceOpen = true;
-        this.#backoff.reset();
-      }
     }
     if (exceptions > 0) {
       this.#setState('fault');
@@ -383,12 +383,27 @@ export class ModbusCounterSource implements CounterSource {
     });
   }
 
+  /** Opens the port again the moment its path exists; while it exists but fails, every retryMs. */
   #scheduleReopen(): void {
     if (this.#stopped) return;
     clearTimeout(this.#reopenTimer);
-    this.#reopenTimer = setTimeout(() => {
-      this.#open();
-    }, this.#backoff.next());
+    this.#waiting?.cancel();
+    const retryMs = this.#options.retryMs ?? DEVICE_CHECK_MS;
+    if (this.#options.port !== undefined || existsSync(this.#options.path)) {
+      this.#reopenTimer = setTimeout(() => {
+        this.#open();
+      }, retryMs);
+      return;
+    }
+    this.#counts.absences += 1;
+    this.#waiting = whenPresent(
+      this.#options.path,
+      () => {
+        this.#waiting = undefined;
+        this.#open();
+      },
+      retryMs,
+    );
   }
 
   #setState(state: ModbusCounterState): void {
