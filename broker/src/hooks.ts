@@ -6,7 +6,7 @@ import type { SchemaCheck } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
 import type { AclPolicy } from './acl/policy.js';
 import type { Authenticator } from './auth/authenticator.js';
-import { installLoginHooks, remoteAddress } from './auth/login-hook.js';
+import { installLoginHooks } from './auth/login-hook.js';
 import { forgetForwardedCounters, watchQoSDeliveries } from './delivery/aedes-client.js';
 import { DuplicateFilter } from './delivery/duplicate-filter.js';
 import { PubackQueue } from './delivery/puback-order.js';
@@ -16,6 +16,7 @@ import type { HookContext, Session } from './session.js';
 import { LogThrottle } from './status/log-throttle.js';
 import type { Metrics } from './status/metrics.js';
 import { FloodWatch } from './validation/flood-watch.js';
+import { guardParser } from './validation/packet-guard.js';
 import { RateGate, type RateLimit } from './validation/rate-limiter.js';
 
 export interface HookOptions {
@@ -33,13 +34,28 @@ export interface HookOptions {
   readonly now?: () => number;
 }
 
+/**
+ * Largest packet read, beyond the payload limit: its topic and packet id. A larger one ends the
+ * connection before it is buffered; a smaller one with a payload over the limit is acknowledged
+ * and dropped (`too_large`).
+ */
+export const PACKET_OVERHEAD_BYTES = 4096;
+
+export interface Hooks {
+  /** Takes in a connection aedes just made: its address, and a guard on its parser. */
+  adopt(client: Client, address: string): void;
+  /** Drops what still waits for a token (the broker is stopping). */
+  close(): void;
+}
+
 /** Subscriptions one connection may hold: a screen needs a handful. */
 export const MAX_SUBSCRIPTIONS = 100;
 
-/** Installs the hooks on a broker created without any; `close()` drops what still waits. */
-export function installHooks(broker: Aedes, options: HookOptions): { close(): void } {
+/** Installs the hooks on a broker created without any. */
+export function installHooks(broker: Aedes, options: HookOptions): Hooks {
   const { metrics, logger } = options;
   const now = options.now ?? Date.now;
+  const addresses = new WeakMap<Client, string>();
   const context: HookContext = {
     broker,
     sessions: new WeakMap<Client, Session>(),
@@ -47,6 +63,7 @@ export function installHooks(broker: Aedes, options: HookOptions): { close(): vo
     logger,
     throttle: new LogThrottle(now),
     now,
+    addressOf: (client) => addresses.get(client) ?? 'unknown',
   };
   const { sessions, throttle } = context;
   const gates = new Map<string, RateGate>();
@@ -77,7 +94,7 @@ export function installHooks(broker: Aedes, options: HookOptions): { close(): vo
       acl,
       gate: gateOf(
         identity.username === null
-          ? `anonymous:${remoteAddress(client)}`
+          ? `anonymous:${context.addressOf(client)}`
           : `user:${identity.username}`,
       ),
       flood: new FloodWatch(options.rateLimit, now),
@@ -164,7 +181,17 @@ export function installHooks(broker: Aedes, options: HookOptions): { close(): vo
     });
   });
 
+  const maxPacketBytes = options.maxMessageBytes + PACKET_OVERHEAD_BYTES;
   return {
+    adopt(client, address) {
+      addresses.set(client, address);
+      guardParser(client, maxPacketBytes, (why, detail) => {
+        metrics.add(why === 'too_large' ? 'closed_too_large' : 'closed_bad_utf8');
+        throttle.log(`${address}\u0000${why}`, () => {
+          logger.warn({ address, reason: why, detail }, 'connection closed: packet refused');
+        });
+      });
+    },
     close() {
       for (const gate of gates.values()) gate.close();
     },

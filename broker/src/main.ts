@@ -106,7 +106,9 @@ export async function startBroker({
     const statusSeq = lastStatusSeq(await store.retained(statusTopic(busId, 'broker')));
     listeners = await startListeners({
       broker: settings,
-      handle: (stream) => aedes.handle(stream),
+      handle: (stream, address) => {
+        hooks.adopt(aedes.handle(stream), address);
+      },
     });
     const tlsHealth = listeners.tlsPort === null ? 'off' : 'listening';
     reporter = new StatusReporter({

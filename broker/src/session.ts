@@ -33,4 +33,6 @@ export interface HookContext {
   readonly throttle: LogThrottle;
   /** Milliseconds, for rate limiting and log throttling. */
   readonly now: () => number;
+  /** The address a connection comes from (its WebSocket upgrade's, behind a trusted proxy). */
+  readonly addressOf: (client: Client) => string;
 }

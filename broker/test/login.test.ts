@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'node:net';
-import { FAILURES_BEFORE_PAUSE } from '../src/auth/login-hook.js';
 import mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, topicFilter, topicFor } from '@fsbus/shared';
@@ -17,6 +16,7 @@ import {
   subscribe,
   testConfig,
   refusal,
+  until,
   type TestBroker,
 } from './harness.js';
 
@@ -89,18 +89,66 @@ describe('with accounts only', () => {
   });
 });
 
-describe('a login flood from one address', () => {
-  it(`pauses the address after ${String(FAILURES_BEFORE_PAUSE)} wrong passwords: even the right one is refused for a while`, async () => {
+describe('wrong passwords from the address the bus services share', () => {
+  it('never keep the bridge and a kiosk out: both get in at once during a flood under their own names', async () => {
     const test = await startTestBroker();
-    for (let i = 0; i < FAILURES_BEFORE_PAUSE; i++) {
-      expect(
-        await refusal(connect(test.url, { username: 'kiosk-1', password: `guess ${String(i)}` })),
-      ).toBe(4);
-    }
-    expect(await refusal(login(test.url, 'kiosk-1'))).toBe(5);
-    expect(test.logs.some((line) => line.reason === 'too_many_failures')).toBe(true);
+    // 100 connections at a time keep guessing as bridge and as kiosk-1, from 127.0.0.1 as the
+    // services themselves, each guessing again as soon as it is answered.
+    let flooding = true;
+    const guess = async (username: string) => {
+      while (flooding) {
+        await refusal(connect(test.url, { username, password: 'a guess', clientId: '' }));
+      }
+    };
+    const flood = Array.from({ length: 100 }, (_, i) => guess(i % 2 === 0 ? 'bridge' : 'kiosk-1'));
+    await until(() => test.broker.metrics.get('auth_failed') >= 200, 'the flood under way', 20_000);
+    const started = Date.now();
+    const [bridge, kiosk] = await Promise.all([
+      login(test.url, 'bridge'),
+      login(test.url, 'kiosk-1'),
+    ]);
+    // "At once": well under the seconds the flood's own answers are held back by now.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(bridge.connected && kiosk.connected).toBe(true);
+    flooding = false;
+    await Promise.all(flood);
+    await end(bridge, kiosk);
     await test.stop();
-  });
+  }, 60_000);
+
+  it('slow the answers to wrong ones down; a right password overtakes them, and ends the slowing', async () => {
+    const test = await startTestBroker();
+    const wrong = () => refusal(connect(test.url, { username: 'driver', password: 'a guess' }));
+    // Answers held back 0, 250, 500, 1,000, 2,000 ms: the fifth comes 1.5 s or more after its try.
+    for (let i = 0; i < 4; i++) expect(await wrong()).toBe(4);
+    let started = Date.now();
+    expect(await wrong()).toBe(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    // The sixth is held 4 s; the right password sent at the same time is let in before it.
+    const order: string[] = [];
+    const sixth = wrong().then(() => order.push('wrong'));
+    const right = login(test.url, 'driver').then((client) => {
+      order.push('right');
+      return client;
+    });
+    const client = await right;
+    await sixth;
+    expect(order).toEqual(['right', 'wrong']);
+    // The right password ended the slowing: a new wrong one is answered at once again.
+    started = Date.now();
+    expect(await wrong()).toBe(4);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(
+      test.logs.some(
+        (line) =>
+          line.msg === 'connection refused' &&
+          line.address === '127.0.0.1' &&
+          line.username === 'driver',
+      ),
+    ).toBe(true);
+    await end(client);
+    await test.stop();
+  }, 30_000);
 });
 
 describe('with anonymous access switched on', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Authenticator } from './authenticator.js';
+import { Authenticator, CHECKS_AT_ONCE, CHECKS_WAITING } from './authenticator.js';
 
 describe('Authenticator', () => {
   it('checks two passwords at once, queues 16, and refuses the rest as busy (3)', async () => {
@@ -9,6 +9,28 @@ describe('Authenticator', () => {
     );
     expect(results.filter((r) => !r.ok && r.code === 'busy')).toHaveLength(2);
     expect(results.filter((r) => !r.ok && r.code === 'bad_credentials')).toHaveLength(18);
+  });
+
+  it('checks fresh logins before suspect ones, and the newest suspect first, the oldest making way', async () => {
+    const auth = new Authenticator({ users: [], allowAnonymous: false, anonymousRole: 'monitor' });
+    const order: string[] = [];
+    const attempt = (name: string, suspect: boolean) =>
+      auth.login(name, Buffer.from('x'), suspect).then((result) => {
+        order.push(`${name}:${result.ok ? 'ok' : result.code}`);
+      });
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < CHECKS_AT_ONCE; i++) all.push(attempt(`running-${String(i)}`, true));
+    // More suspects than their lane holds: the first two make way for the last two.
+    for (let i = 0; i < CHECKS_WAITING + 2; i++) all.push(attempt(`suspect-${String(i)}`, true));
+    all.push(attempt('fresh', false));
+    await Promise.all(all);
+    expect(order.slice(0, 2)).toEqual(['suspect-0:busy', 'suspect-1:busy']);
+    const checked = order.filter((entry) => entry.endsWith('bad_credentials'));
+    // After the two that were running: the fresh one, then the suspects newest first.
+    expect(checked.indexOf('fresh:bad_credentials')).toBeLessThanOrEqual(CHECKS_AT_ONCE);
+    const suspects = checked.filter((entry) => entry.startsWith('suspect-'));
+    expect(suspects[0]).toBe(`suspect-${String(CHECKS_WAITING + 1)}:bad_credentials`);
+    expect(suspects.at(-1)).toBe('suspect-2:bad_credentials');
   });
 
   it('gives each user the client ids of its name, and anonymous clients the others', () => {

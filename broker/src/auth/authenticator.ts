@@ -19,12 +19,18 @@ export interface AuthenticatorOptions {
 }
 
 /**
- * Password checks (16 MiB of scrypt each) run two at a time; up to 16 more wait. Beyond that a
- * login is refused as "server unavailable" (3), so a flood of bad logins cannot eat the box's
- * memory, and a screen retrying a moment later gets in.
+ * Password checks (16 MiB of scrypt each) run two at a time. Up to 16 more wait in each of two
+ * lanes: fresh logins, first in first out, and suspect ones (a user name and address that gave
+ * wrong passwords lately), served only when no fresh one waits, newest first. Beyond that a login
+ * is refused as "server unavailable" (3): a fresh one when its lane is full, a suspect one by
+ * the oldest suspect making way. So a flood of bad logins cannot eat the box's memory nor delay
+ * anyone else's, and a right password sent during a flood under its own name and address waits
+ * one check at most behind it.
  */
-const CHECKS_AT_ONCE = 2;
-const CHECKS_WAITING = 16;
+export const CHECKS_AT_ONCE = 2;
+export const CHECKS_WAITING = 16;
+
+type Refused = () => void;
 
 // Checked against when the user name is unknown, so that an unknown name costs as long as a
 // wrong password and the timing does not tell which names exist.
@@ -35,24 +41,31 @@ export class Authenticator {
   readonly #users: ReadonlyMap<string, BrokerUser>;
   readonly #options: AuthenticatorOptions;
   #running = 0;
-  readonly #waiting: (() => void)[] = [];
+  readonly #fresh: { go: () => void; refuse: Refused }[] = [];
+  readonly #suspect: { go: () => void; refuse: Refused }[] = [];
 
   constructor(options: AuthenticatorOptions) {
     this.#options = options;
     this.#users = new Map(options.users.map((user) => [user.username, user]));
   }
 
-  /** Resolves to the client's identity, or why it is refused. Never rejects. */
-  async login(username: string | undefined, password: Buffer | undefined): Promise<LoginResult> {
+  /**
+   * Resolves to the client's identity, or why it is refused. Never rejects. `suspect`: this user
+   * name and address gave wrong passwords lately (its check waits behind fresh ones).
+   */
+  async login(
+    username: string | undefined,
+    password: Buffer | undefined,
+    suspect = false,
+  ): Promise<LoginResult> {
     if (username === undefined || username === '') {
       if (password === undefined && this.#options.allowAnonymous) {
         return { ok: true, identity: { username: null, role: this.#options.anonymousRole } };
       }
       return { ok: false, code: 'no_credentials', returnCode: 5 };
     }
-    if (this.#running >= CHECKS_AT_ONCE) {
-      if (this.#waiting.length >= CHECKS_WAITING) return { ok: false, code: 'busy', returnCode: 3 };
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    if (this.#running >= CHECKS_AT_ONCE && !(await this.#turn(suspect))) {
+      return { ok: false, code: 'busy', returnCode: 3 };
     }
     this.#running += 1;
     try {
@@ -65,8 +78,27 @@ export class Authenticator {
       return { ok: true, identity: { username: user.username, role: user.role } };
     } finally {
       this.#running -= 1;
-      this.#waiting.shift()?.();
+      (this.#fresh.shift() ?? this.#suspect.pop())?.go();
     }
+  }
+
+  /** Waits for a free check in the login's lane; false when it is refused as busy. */
+  #turn(suspect: boolean): Promise<boolean> {
+    const lane = suspect ? this.#suspect : this.#fresh;
+    if (lane.length >= CHECKS_WAITING) {
+      if (!suspect) return Promise.resolve(false);
+      lane.shift()?.refuse(); // the oldest suspect makes way
+    }
+    return new Promise<boolean>((resolve) => {
+      lane.push({
+        go: () => {
+          resolve(true);
+        },
+        refuse: () => {
+          resolve(false);
+        },
+      });
+    });
   }
 
   /**

@@ -4,10 +4,10 @@ import type { AclPolicy, ClientAcl, Identity } from '../acl/policy.js';
 import type { Judge } from '../publish/judge.js';
 import type { HookContext, Session } from '../session.js';
 import type { Authenticator } from './authenticator.js';
+import { LoginThrottle } from './login-throttle.js';
 
-/** Wrong passwords in a row from one address before it is paused, and for how long. */
-export const FAILURES_BEFORE_PAUSE = 10;
-export const FAILURE_PAUSE_MS = 60_000;
+/** Refusals held back at once (see LoginThrottle); past this, refusals are answered at once. */
+export const MAX_HELD_REFUSALS = 100;
 
 export interface LoginOptions {
   readonly policy: AclPolicy;
@@ -26,11 +26,6 @@ interface Connect {
   readonly will: PublishPacket | undefined;
 }
 
-export function remoteAddress(client: Client): string {
-  const conn = client.conn as { remoteAddress?: string };
-  return conn.remoteAddress ?? 'unknown';
-}
-
 /**
  * A CONNACK refusal: 2 identifier rejected, 3 server unavailable, 4 bad user name or password,
  * 5 not authorized.
@@ -42,10 +37,11 @@ function refusal(message: string, returnCode: 2 | 3 | 4 | 5): AuthenticateError 
 }
 
 export function installLoginHooks(context: HookContext, options: LoginOptions): void {
-  const { broker, sessions, metrics, logger, throttle, now } = context;
+  const { broker, sessions, metrics, logger, throttle, now, addressOf } = context;
   const { authenticator, judge } = options;
   const connects = new WeakMap<Client, Connect>();
 
+  let held = 0;
   const refuse = (
     client: Client,
     username: string | null,
@@ -53,12 +49,26 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
     message: string,
     code: 2 | 3 | 4 | 5,
     done: (error: AuthenticateError, success: false) => void,
+    delayMs = 0,
   ) => {
     metrics.add('auth_failed');
-    throttle.log(`login\u0000${username ?? ''}\u0000${reason}`, () => {
-      logger.warn({ clientId: client.id, username, reason }, 'connection refused');
+    const address = addressOf(client);
+    throttle.log(`login\u0000${username ?? ''}\u0000${address}\u0000${reason}`, () => {
+      logger.warn(
+        { clientId: client.id, username, address, reason, delayMs },
+        'connection refused',
+      );
     });
-    done(refusal(message, code), false);
+    if (delayMs === 0 || held >= MAX_HELD_REFUSALS) {
+      done(refusal(message, code), false);
+      return;
+    }
+    // A wrong password again: the answer is slowed down, the connection held meanwhile.
+    held += 1;
+    setTimeout(() => {
+      held -= 1;
+      if (!client.closed) done(refusal(message, code), false);
+    }, delayMs).unref();
   };
 
   broker.preConnect = (client, packet, callback) => {
@@ -73,26 +83,11 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
     callback(null, true);
   };
 
-  // Wrong passwords per remote address: after FAILURES_BEFORE_PAUSE in a row, that address is
-  // refused at once (no password check) until it has kept quiet for FAILURE_PAUSE_MS.
-  const failures = new Map<string, { count: number; last: number }>();
+  const failures = new LoginThrottle(now);
 
   broker.authenticate = (client, username, password, done) => {
     const connect = connects.get(client);
-    const address = remoteAddress(client);
-    const failed = failures.get(address);
-    if (failed && failed.count >= FAILURES_BEFORE_PAUSE && now() - failed.last < FAILURE_PAUSE_MS) {
-      failed.last = now();
-      refuse(
-        client,
-        username ?? null,
-        'too_many_failures',
-        'not authorized: too many wrong passwords',
-        5,
-        done,
-      );
-      return;
-    }
+    const key = LoginThrottle.key(username, addressOf(client));
     // aedes accepts an empty client id without clean session (its issue #1095); MQTT 3.1.1
     // requires refusing it [MQTT-3.1.3-8].
     if (connect?.emptyId && !connect.clean) {
@@ -106,19 +101,22 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
       );
       return;
     }
-    authenticator.login(username, password).then(
+    authenticator.login(username, password, failures.suspect(key)).then(
       (result) => {
         if (!result.ok) {
-          if (result.code === 'bad_credentials') {
-            const entry = failures.get(address);
-            const fresh = !entry || now() - entry.last >= FAILURE_PAUSE_MS;
-            if (failures.size > 10_000) failures.clear();
-            failures.set(address, { count: fresh ? 1 : entry.count + 1, last: now() });
-          }
-          refuse(client, username ?? null, result.code, result.code, result.returnCode, done);
+          const delayMs = result.code === 'bad_credentials' ? failures.failed(key) : 0;
+          refuse(
+            client,
+            username ?? null,
+            result.code,
+            result.code,
+            result.returnCode,
+            done,
+            delayMs,
+          );
           return;
         }
-        failures.delete(address);
+        failures.succeeded(key);
         const { identity } = result;
         if (!connect?.emptyId && !authenticator.ownsClientId(identity, client.id)) {
           refuse(

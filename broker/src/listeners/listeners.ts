@@ -12,11 +12,12 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Config } from '@fsbus/shared';
+import { plainAddress, upgradeAddress } from './peer-address.js';
 
 export interface ListenerOptions {
   readonly broker: Config['broker'];
-  /** Hands a new connection to the broker. */
-  readonly handle: (stream: Duplex) => void;
+  /** Hands a new connection to the broker, with the address it comes from. */
+  readonly handle: (stream: Duplex, address: string) => void;
 }
 
 export interface Listeners {
@@ -91,7 +92,7 @@ export async function startListeners({ broker, handle }: ListenerOptions): Promi
   try {
     // noDelay: a QoS 1 round trip drops from ~40 ms (Nagle) to under 1 ms.
     const tcp = createTcpServer({ noDelay: true }, (socket) => {
-      handle(coalesceWrites(socket));
+      handle(coalesceWrites(socket), plainAddress(socket.remoteAddress));
     });
     opened.push({ server: tcp, sockets: tracked(tcp) });
     const tcpPort = await listen(tcp, broker.tcpPort, broker.bind);
@@ -108,8 +109,10 @@ export async function startListeners({ broker, handle }: ListenerOptions): Promi
       handleProtocols: (protocols) =>
         protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
     });
-    wss.on('connection', (socket) => {
-      handle(createWebSocketStream(socket));
+    // The stream over a WebSocket has no address of its own: it comes from the upgrade request.
+    const trusted = new Set(broker.trustedProxies);
+    wss.on('connection', (socket, request) => {
+      handle(createWebSocketStream(socket), upgradeAddress(request, trusted));
     });
     const wsPort = await listen(http, broker.wsPort, broker.bind);
 
@@ -117,7 +120,9 @@ export async function startListeners({ broker, handle }: ListenerOptions): Promi
     if (broker.tls.certFile !== null && broker.tls.keyFile !== null) {
       const tls = createTlsServer(
         { cert: readFileSync(broker.tls.certFile), key: readFileSync(broker.tls.keyFile) },
-        handle,
+        (socket) => {
+          handle(socket, plainAddress(socket.remoteAddress));
+        },
       );
       tls.on('secureConnection', (socket: Socket) => socket.setNoDelay(true));
       tls.on('tlsClientError', () => undefined); // a failed handshake is the client's problem

@@ -25,6 +25,8 @@ export const METRIC_NAMES = [
   'flood_disconnects',
   'auth_failed',
   'client_errors',
+  'closed_too_large',
+  'closed_bad_utf8',
   'store_errors',
   'retain_cleared',
 ] as const;
