@@ -309,14 +309,10 @@ export const ConfigSchema = z
           .meta({
             description: 'WebSocket path.',
           }),
-        trustedProxies: z
-          .array(z.ipv4().or(z.ipv6()))
-          .max(16)
-          .default([])
-          .meta({
-            description:
-              'Addresses of reverse proxies in front of the WebSocket listener: only from these is X-Forwarded-For taken as the client address (logins are throttled and logged per address).',
-          }),
+        trustedProxies: z.array(z.ipv4().or(z.ipv6())).max(16).default([]).meta({
+          description:
+            'Addresses of reverse proxies in front of the WebSocket listener: only from these is X-Forwarded-For taken as the client address (logins are throttled and logged per address).',
+        }),
         allowAnonymous: z.boolean().default(false).meta({
           description: 'Let clients in without credentials (development only: the broker warns).',
         }),
