@@ -56,7 +56,7 @@ describe('fsbus-config (built)', () => {
     expect(result.code).toBe(78);
     expect(result.stderr.trim().split('\n')).toEqual([
       `${file}: broker.tcpPort: expected a number, found "http"`,
-      `${file}: broker.colour: expected a known key (bind, tcpPort, wsPort, wsPath, allowAnonymous, anonymousRole, users, acl, maxMessageBytes, rateLimit, tls), found an unknown key`,
+      `${file}: broker.colour: expected a known key (bind, tcpPort, wsPort, wsPath, trustedProxies, allowAnonymous, anonymousRole, users, acl, maxMessageBytes, rateLimit, tls), found an unknown key`,
       'env FSBUS_KIOSK__IDLE_TIMEOUT_S: kiosk.idleTimeoutS: expected a value >= 15, found 1',
     ]);
   });
