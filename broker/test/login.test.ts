@@ -91,8 +91,25 @@ describe('with accounts only', () => {
 });
 
 describe('wrong passwords from the address the bus services share', () => {
-  it('never keep the bridge and a kiosk out: both get in at once during a flood under their own names', async () => {
+  it('never keep the bridge and a kiosk out: they get back in at once during a flood under their names', async () => {
     const test = await startTestBroker();
+    // The services, as they run: each logs in with its own client id.
+    const service = (username: string) => {
+      const client = mqtt.connect(test.url, {
+        protocolVersion: 4,
+        username,
+        password: PASSWORD,
+        clientId: username,
+        reconnectPeriod: 500,
+      });
+      client.on('error', () => undefined); // a refusal: it tries again, as a service does
+      return new Promise<mqtt.MqttClient>((resolve) => {
+        client.once('connect', () => {
+          resolve(client);
+        });
+      });
+    };
+    await end(...(await Promise.all([service('bridge'), service('kiosk-1')])));
     // 100 connections at a time keep guessing as bridge and as kiosk-1, from 127.0.0.1 as the
     // services themselves, each guessing again as soon as it is answered.
     let flooding = true;
@@ -103,26 +120,10 @@ describe('wrong passwords from the address the bus services share', () => {
     };
     const flood = Array.from({ length: 100 }, (_, i) => guess(i % 2 === 0 ? 'bridge' : 'kiosk-1'));
     await until(() => test.broker.metrics.get('auth_failed') >= 200, 'the flood under way', 20_000);
-    // They reconnect as the services do, every half second, until they are in.
+    // Both restart meanwhile: back in at once, well under the 10 s the guesses are held by
+    // now and the minute the old lock-out lasted (generous for a loaded machine).
     const started = Date.now();
-    const service = (username: string) => {
-      const client = mqtt.connect(test.url, {
-        protocolVersion: 4,
-        username,
-        password: PASSWORD,
-        clientId: `${username}-service`,
-        reconnectPeriod: 500,
-      });
-      client.on('error', () => undefined); // a refusal: it tries again, as a service does
-      return new Promise<mqtt.MqttClient>((resolve) => {
-        client.once('connect', () => {
-          resolve(client);
-        });
-      });
-    };
     const [bridge, kiosk] = await Promise.all([service('bridge'), service('kiosk-1')]);
-    // "At once": well under the 10 s the flood's own answers are held back by now, and the
-    // minute the old lock-out lasted; generous for a loaded machine.
     expect(Date.now() - started).toBeLessThan(5000);
     expect(bridge.connected && kiosk.connected).toBe(true);
     flooding = false;
@@ -131,12 +132,12 @@ describe('wrong passwords from the address the bus services share', () => {
     await test.stop();
   }, 60_000);
 
-  it('slow the answers to wrong ones down; a right password overtakes them, and ends the slowing', async () => {
+  it('slow the answers to wrong ones down; a right password overtakes them', async () => {
     const test = await startTestBroker();
     const wrong = () => refusal(connect(test.url, { username: 'driver', password: 'a guess' }));
     // Answers held back 0, 250, 500, 1,000, 2,000 ms: the fifth comes 1.5 s or more after its try.
     for (let i = 0; i < 4; i++) expect(await wrong()).toBe(4);
-    let started = Date.now();
+    const started = Date.now();
     expect(await wrong()).toBe(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     // The sixth is held 4 s; the right password sent at the same time is let in before it.
@@ -149,10 +150,6 @@ describe('wrong passwords from the address the bus services share', () => {
     const client = await right;
     await sixth;
     expect(order).toEqual(['right', 'wrong']);
-    // The right password ended the slowing: a new wrong one is answered at once again.
-    started = Date.now();
-    expect(await wrong()).toBe(4);
-    expect(Date.now() - started).toBeLessThan(1500);
     expect(
       test.logs.some(
         (line) =>

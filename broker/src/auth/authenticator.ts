@@ -20,12 +20,10 @@ export interface AuthenticatorOptions {
 
 /**
  * Password checks (16 MiB of scrypt each) run two at a time. Up to 16 more wait in each of two
- * lanes: fresh logins, first in first out, and suspect ones (a user name and address that gave
- * wrong passwords lately), served only when no fresh one waits, newest first. Beyond that a login
- * is refused as "server unavailable" (3): a fresh one when its lane is full, a suspect one by
- * the oldest suspect making way. So a flood of bad logins cannot eat the box's memory nor delay
- * anyone else's, and a right password sent during a flood under its own name and address waits
- * one check at most behind it.
+ * lanes: fresh logins, first in first out, and suspect ones (see LoginThrottle.suspect),
+ * served only when no fresh one waits, newest first. Beyond that a login is refused as "server
+ * unavailable" (3): a fresh one when its lane is full, a suspect one by the oldest suspect making
+ * way. So a flood of bad logins can neither eat the box's memory nor delay anyone else's.
  */
 export const CHECKS_AT_ONCE = 2;
 export const CHECKS_WAITING = 16;

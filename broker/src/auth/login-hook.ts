@@ -21,6 +21,8 @@ export interface LoginOptions {
 
 /** What preConnect saw in the CONNECT packet, for authenticate to judge. */
 interface Connect {
+  /** The client id the CONNECT asks for ('' when the broker is to make one). */
+  readonly clientId: string;
   readonly emptyId: boolean;
   readonly clean: boolean;
   readonly will: PublishPacket | undefined;
@@ -63,17 +65,30 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
       done(refusal(message, code), false);
       return;
     }
-    // A wrong password again: the answer is slowed down, the connection held meanwhile.
+    // A wrong password again: the answer is slowed down, the connection held meanwhile (a
+    // client that gives up waiting frees its place at once).
     held += 1;
-    setTimeout(() => {
+    const conn = client.conn as {
+      once(event: 'close', listener: () => void): unknown;
+      removeListener(event: 'close', listener: () => void): unknown;
+    };
+    const gaveUp = () => {
+      clearTimeout(timer);
+      held -= 1;
+    };
+    const timer = setTimeout(() => {
+      conn.removeListener('close', gaveUp);
       held -= 1;
       if (!client.closed) done(refusal(message, code), false);
-    }, delayMs).unref();
+    }, delayMs);
+    timer.unref();
+    conn.once('close', gaveUp);
   };
 
   broker.preConnect = (client, packet, callback) => {
     options.prepare(client);
     connects.set(client, {
+      clientId: packet.clientId,
       emptyId: packet.clientId === '',
       clean: packet.clean ?? true,
       will: packet.will
@@ -88,6 +103,7 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
   broker.authenticate = (client, username, password, done) => {
     const connect = connects.get(client);
     const key = LoginThrottle.key(username, addressOf(client));
+    const askedId = connect?.clientId ?? '';
     // aedes accepts an empty client id without clean session (its issue #1095); MQTT 3.1.1
     // requires refusing it [MQTT-3.1.3-8].
     if (connect?.emptyId && !connect.clean) {
@@ -101,10 +117,16 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
       );
       return;
     }
-    authenticator.login(username, password, failures.suspect(key)).then(
+    const suspect = failures.suspect(key, askedId);
+    authenticator.login(username, password, suspect).then(
       (result) => {
         if (!result.ok) {
-          const delayMs = result.code === 'bad_credentials' ? failures.failed(key) : 0;
+          const delayMs =
+            result.code === 'bad_credentials'
+              ? failures.failed(key)
+              : suspect && result.code === 'busy'
+                ? failures.delay(key)
+                : 0;
           refuse(
             client,
             username ?? null,
@@ -116,7 +138,6 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
           );
           return;
         }
-        failures.succeeded(key);
         const { identity } = result;
         if (!connect?.emptyId && !authenticator.ownsClientId(identity, client.id)) {
           refuse(
@@ -142,6 +163,7 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
           );
           return;
         }
+        failures.succeeded(key, askedId);
         sessions.set(client, options.open(client, identity, acl));
         logger.info(
           { clientId: client.id, username: identity.username, role: identity.role },

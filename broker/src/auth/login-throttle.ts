@@ -1,5 +1,6 @@
-// Wrong passwords per user name and address: the answers to them are slowed down, and their next
-// checks wait behind everyone else's; a right password is never refused or delayed for them.
+// Wrong passwords per user name and address: the answers to them are slowed down, and the next
+// checks of that name and address wait behind everyone else's, but for the client ids that
+// logged in there before: a service reconnecting with its right password is never held up.
 
 /** The delay of the answer to the second wrong password in a row, doubling with each one after. */
 export const FIRST_DELAY_MS = 250;
@@ -7,18 +8,37 @@ export const FIRST_DELAY_MS = 250;
 export const MAX_DELAY_MS = 10_000;
 /** Failures this old are forgotten: the key is fresh again. */
 export const FORGET_AFTER_MS = 10 * 60_000;
-/** Keys remembered at most (a flood of made-up names cannot fill the memory). */
-const MAX_KEYS = 10_000;
+/** A client id that logged in under a name and address is known there for this long. */
+export const KNOWN_FOR_MS = 24 * 60 * 60_000;
+/** Keys and known client ids remembered at most (made-up names cannot fill the memory). */
+const MAX_ENTRIES = 10_000;
+
+function delayAfter(failures: number): number {
+  return failures < 2 ? 0 : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (failures - 2));
+}
+
+/** Sets a value last in a map (so the first is the oldest), dropping the oldest past the cap. */
+function setLast<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= MAX_ENTRIES) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+  map.set(key, value);
+}
 
 /**
  * On a bus, the bridge, the kiosk and the driver display share a few addresses (loopback, the
  * bus LAN behind one access point): counting failures per address locked all of them out when
- * one device had a wrong password. So failures count per (user name, address), and even then a
- * right password always gets in at once: only the answers to wrong ones are slowed.
+ * one device had a wrong password. Failures now count per user name and address, they only slow
+ * the answers to wrong passwords, and a client id that logged in under that name and address
+ * before (`bridge` reconnecting after a restart) keeps its place in front, however many guesses
+ * come with other ids.
  */
 export class LoginThrottle {
   readonly #now: () => number;
   readonly #failures = new Map<string, { count: number; last: number }>();
+  readonly #known = new Map<string, number>();
 
   constructor(now: () => number) {
     this.#now = now;
@@ -29,24 +49,34 @@ export class LoginThrottle {
     return `${username ?? ''}\u0000${address}`;
   }
 
-  /** True when this key failed recently: its password checks wait behind fresh ones. */
-  suspect(key: string): boolean {
-    return this.#recent(key) !== undefined;
+  /**
+   * True when this key failed recently and the client id has not logged in under it before: its
+   * password check waits behind the others.
+   */
+  suspect(key: string, clientId: string): boolean {
+    if (this.#recent(key) === undefined) return false;
+    const since = this.#known.get(`${key}\u0000${clientId}`);
+    return clientId === '' || since === undefined || this.#now() - since >= KNOWN_FOR_MS;
   }
 
   /** Notes a wrong password; returns how long its answer is held back, ms. */
   failed(key: string): number {
-    const entry = this.#recent(key);
-    const count = (entry?.count ?? 0) + 1;
-    if (this.#failures.size >= MAX_KEYS && entry === undefined) this.#forgetOldest();
-    this.#failures.delete(key); // re-inserted last: the map stays ordered by last failure
-    this.#failures.set(key, { count, last: this.#now() });
-    return count < 2 ? 0 : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (count - 2));
+    const count = (this.#recent(key)?.count ?? 0) + 1;
+    setLast(this.#failures, key, { count, last: this.#now() });
+    return delayAfter(count);
   }
 
-  /** A right password: this key is fresh again. */
-  succeeded(key: string): void {
-    this.#failures.delete(key);
+  /**
+   * How long the answer to any other refusal of this key is held back, ms: a suspect login
+   * refused as busy is slowed as its wrong passwords are, or a flood would retry at once.
+   */
+  delay(key: string): number {
+    return delayAfter(this.#recent(key)?.count ?? 0);
+  }
+
+  /** A right password: this client id is known under this key from now on. */
+  succeeded(key: string, clientId: string): void {
+    if (clientId !== '') setLast(this.#known, `${key}\u0000${clientId}`, this.#now());
   }
 
   #recent(key: string): { count: number; last: number } | undefined {
@@ -56,10 +86,5 @@ export class LoginThrottle {
       return undefined;
     }
     return entry;
-  }
-
-  #forgetOldest(): void {
-    const oldest = this.#failures.keys().next();
-    if (!oldest.done) this.#failures.delete(oldest.value);
   }
 }
