@@ -30,6 +30,8 @@ export interface HookOptions {
   /** How payloads are checked against their schema (compiled once at start). */
   readonly schemaCheck: SchemaCheck;
   readonly rateLimit: RateLimit;
+  /** A queued message the client acknowledged while its queue was replayed: not sent again. */
+  readonly acknowledged?: (packet: object) => boolean;
   /** Milliseconds, for rate limiting and log throttling. */
   readonly now?: () => number;
 }
@@ -146,7 +148,7 @@ export function installHooks(broker: Aedes, options: HookOptions): Hooks {
 
   const sink = `$SYS/${broker.id}/fsbus/dropped`;
   broker.authorizeForward = (client, packet: AedesPublishPacket) => {
-    if (packet.topic === sink) return null;
+    if (packet.topic === sink || options.acknowledged?.(packet) === true) return null;
     const session = sessions.get(client);
     if (!session?.acl.canRead(packet.topic).allowed) return null;
     // A live delivery has no message id yet; one from the queue of a persistent session has, and,

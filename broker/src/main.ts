@@ -90,6 +90,7 @@ export async function startBroker({
     localPartners: new Set(config.kiosk.localPartners.map((partner) => partner.code)),
     schemaCheck: compiledSchemaCheck(),
     rateLimit: settings.rateLimit,
+    acknowledged: (packet) => store.acknowledged(packet),
   });
   const closeAedes = () =>
     new Promise<void>((resolve) => {

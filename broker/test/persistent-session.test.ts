@@ -166,3 +166,40 @@ describe('a session subscribed twice over to one topic', () => {
     20_000,
   );
 });
+
+describe('a persistent session reconnecting while messages flow', () => {
+  it('is never dropped by the broker for a message it acknowledged live while its queue was replayed', async () => {
+    const broker = await start();
+    const ids = new Set<string>();
+    const { client: first } = await persistentMonitor(broker.url, 'monitor-persistent', ids);
+    expect(await subscribe(first, DOOR, 1)).toBe(1);
+    await end(first);
+    const bridge = await login(broker.url, 'bridge');
+    const factory = new MessageFactory({ busId: BUS, source: 'bridge' });
+    // A publisher that never stops, as the kiosk does while the bridge restarts.
+    const sent: string[] = [];
+    const publishing = { on: true };
+    const flow = (async () => {
+      while (publishing.on) sent.push(...(await burst(bridge, factory, 20)));
+    })();
+    // The session comes back again and again, each time with messages queued and more coming.
+    for (let round = 0; round < 15; round++) {
+      await until(() => sent.length >= (round + 1) * 200, 'messages queued meanwhile', 10_000);
+      const { client } = await persistentMonitor(broker.url, 'monitor-persistent', ids);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(client.connected, `round ${String(round)}: still connected`).toBe(true);
+      await end(client);
+    }
+    publishing.on = false;
+    await flow;
+    const { client: last } = await persistentMonitor(broker.url, 'monitor-persistent', ids);
+    await until(
+      () => sent.every((id) => ids.has(id)),
+      () =>
+        `every message (${String(sent.filter((id) => ids.has(id)).length)} of ${String(sent.length)})`,
+      20_000,
+    );
+    expect(broker.logs.filter((line) => String(line.err).includes('no such packet'))).toEqual([]);
+    await end(last, bridge);
+  }, 60_000);
+});

@@ -9,6 +9,7 @@ declare module 'aedes-persistence-level' {
 
   export interface LevelPersistence {
     outgoingClearMessageId(client: { readonly clean: boolean }, packet: unknown): Promise<unknown>;
+    outgoingUpdate(client: unknown, packet: object): Promise<void>;
     storeRetained(packet: unknown): Promise<void>;
     readonly asyncPersistence: {
       createRetainedStream(pattern: string): Readable & AsyncIterable<StoredPacket>;

@@ -81,6 +81,29 @@ function trackReads(persistence: LevelPersistence): Set<Readable> {
   return open;
 }
 
+/**
+ * A persistent session reconnecting while messages flow: a message queued for it can be
+ * delivered live (its subscriptions are back before its queue is replayed) and acknowledged,
+ * and so cleared, before the replay of the queue reaches it. aedes-persistence-level's
+ * outgoingUpdate then fails with `no such packet`, and aedes closes the connection it has just
+ * opened (lib/handlers/connect.js emptyQueueFilter; lib/client.js deliverQoS). An update of a
+ * message that is no longer queued now succeeds, and the packet is remembered as acknowledged so
+ * that the replay does not send it again (authorizeForward asks).
+ */
+export function settleAcknowledged(persistence: LevelPersistence): WeakSet<object> {
+  const acknowledged = new WeakSet<object>();
+  const update = persistence.outgoingUpdate.bind(persistence);
+  persistence.outgoingUpdate = async (client, packet) => {
+    try {
+      await update(client, packet);
+    } catch (error) {
+      if ((error as Error).message !== 'no such packet') throw error;
+      acknowledged.add(packet);
+    }
+  };
+  return acknowledged;
+}
+
 /** What the store needs to know of the broker: when a client has finished connecting. */
 export interface ClientEvents {
   on(event: 'clientReady', listener: (client: { readonly clean: boolean }) => void): unknown;
@@ -96,6 +119,11 @@ export interface BrokerStore {
    * What an earlier persistent session left is cleared while connecting, before clientReady.
    */
   watch(broker: ClientEvents): void;
+  /**
+   * True for a queued message the client acknowledged meanwhile: it must not be sent again. See
+   * `settleAcknowledged`.
+   */
+  acknowledged(packet: object): boolean;
   /** The retained payload of a topic, if any (used to carry on the status seq after a restart). */
   retained(topic: string): Promise<Buffer | undefined>;
   close(): Promise<void>;
@@ -119,8 +147,10 @@ export async function openBrokerStore(
   const clear = persistence.outgoingClearMessageId.bind(persistence);
   persistence.outgoingClearMessageId = (client, packet) =>
     client.clean && connected.has(client) ? Promise.resolve(undefined) : clear(client, packet);
+  const acknowledged = settleAcknowledged(persistence);
   return {
     persistence,
+    acknowledged: (packet) => acknowledged.has(packet),
     watch(broker) {
       broker.on('clientReady', (client) => {
         if (client.clean) connected.add(client);
