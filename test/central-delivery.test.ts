@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigSchema, EXAMPLES, MessageFactory, topicFor } from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
 import {
+  openOutbox,
   startCentralDelivery,
   type CentralMessage,
 } from '../firmware-bridge/src/central-delivery.js';
@@ -41,11 +42,18 @@ describe('delivery to central with an unreadable outbox file', () => {
     const garbage = 'not a database, a damaged card '.repeat(200);
     mkdirSync(path.join(dir, 'bus'));
     writeFileSync(path.join(dir, 'bus', 'outbox.sqlite'), garbage);
+    const config = ConfigSchema.parse({ busId: BUS, dataDir: path.join(dir, 'bus') });
+    const logger = createLogger({
+      service: 'bridge',
+      level: 'fatal',
+      destination: new PassThrough(),
+    });
     const delivery = await startCentralDelivery({
-      config: ConfigSchema.parse({ busId: BUS, dataDir: path.join(dir, 'bus') }),
+      config,
+      opened: openOutbox({ config, logger, now: Date.now }),
       factory,
       version: '0.1.0',
-      logger: createLogger({ service: 'bridge', level: 'fatal', destination: new PassThrough() }),
+      logger,
       now: Date.now,
       onHealth: () => undefined,
     });
@@ -84,11 +92,17 @@ describe('delivery to central with a full outbox', () => {
       },
     });
     let healthChanges = 0;
+    const logger = createLogger({
+      service: 'bridge',
+      level: 'fatal',
+      destination: new PassThrough(),
+    });
     const delivery = await startCentralDelivery({
       config,
+      opened: openOutbox({ config, logger, now: Date.now }),
       factory,
       version: '0.1.0',
-      logger: createLogger({ service: 'bridge', level: 'fatal', destination: new PassThrough() }),
+      logger,
       now: Date.now,
       onHealth: () => (healthChanges += 1),
       ingestRetryMs: 100,

@@ -183,6 +183,8 @@ export class Recorder {
   readonly duplicates = { count: 0 };
   /** Per stream, the sequence numbers (`seq`) in arrival order of first receipt. */
   readonly order = new Map<string, number[]>();
+  /** Per stream, the messages in arrival order of first receipt. */
+  readonly messages = new Map<string, unknown[]>();
   private constructor(readonly client: MqttClient) {
     client.on('message', (topic, payload) => {
       const message = JSON.parse(payload.toString()) as { id: string; seq: number };
@@ -196,6 +198,9 @@ export class Recorder {
       const list = this.order.get(stream) ?? [];
       list.push(message.seq);
       this.order.set(stream, list);
+      const received = this.messages.get(stream) ?? [];
+      received.push(message);
+      this.messages.set(stream, received);
     });
   }
 

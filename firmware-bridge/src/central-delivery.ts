@@ -30,6 +30,12 @@ export interface CentralDelivery {
   /** A message of the bridge's own: committed at the end of the window, or refused and logged. */
   send(message: CentralMessage): void;
   /**
+   * A message of the bridge's own that is published on board only once committed (a door event,
+   * with the counter state staged in the same tick): committed now; resolves then. Rejects when
+   * it is refused (logged).
+   */
+  commit(message: CentralMessage): Promise<void>;
+  /**
    * A message taken from the on-board broker (a visit, an opinion...): resolves once it is
    * committed, so it is acknowledged only then. While the outbox refuses it (full, disk full),
    * it waits and tries again; it rejects only when the delivery stops.
@@ -43,6 +49,8 @@ export interface CentralDelivery {
 
 export interface CentralDeliveryOptions {
   readonly config: Pick<Config, 'busId' | 'dataDir' | 'outbox' | 'central'>;
+  /** The outbox, opened first (the bridge's seqs and counter state live in it too). */
+  readonly opened: OpenedOutbox;
   readonly factory: MessageFactory;
   readonly version: string;
   /** The service's logger: the outbox, the uplink and this module each get a child. */
@@ -54,24 +62,34 @@ export interface CentralDeliveryOptions {
   readonly ingestRetryMs?: number;
 }
 
+/** The outbox file opened, and what the delivery wires to its events once it starts. */
+export interface OpenedOutbox {
+  readonly outbox: Outbox;
+  /** Where an unreadable outbox file was moved at start, if it was. */
+  readonly setAside: string | null;
+  readonly events: { committed: () => void; fault: (fault: OutboxFault) => void };
+}
+
 /** A refusal of an event keeps the outbox `full` on the status for this long. */
 const FULL_FOR_MS = 60_000;
 const STATUS_MS = 30_000;
 const MB = 1_000_000;
 
-export async function startCentralDelivery(
-  options: CentralDeliveryOptions,
-): Promise<CentralDelivery> {
-  const { config, factory, version, now, onHealth } = options;
+/**
+ * Opens the outbox file (creating it); an unreadable one (not a database, damaged: a failing SD
+ * card) is moved aside and a new one started. Throws a config problem when the file cannot be
+ * created or written.
+ */
+export function openOutbox(options: {
+  readonly config: Pick<Config, 'dataDir' | 'outbox'>;
+  readonly logger: Logger;
+  readonly now: () => number;
+}): OpenedOutbox {
+  const { config, now } = options;
   const logger = options.logger.child({ component: 'central' });
-  const { busId, central } = config;
-  const password = await readSecret('central.passwordFile', central.passwordFile);
-  const ca = central.caFile === null ? null : await readCa(central.caFile);
   const file = path.resolve(config.dataDir, config.outbox.path);
-  const counts = { events_refused: 0, ingest_waits: 0 };
-  let lastRefusal: number | null = null;
-  let uplink: Uplink | null = null;
-  const openOutbox = () => {
+  const events: OpenedOutbox['events'] = { committed: () => undefined, fault: () => undefined };
+  const open = () => {
     try {
       return new Outbox({
         file,
@@ -80,10 +98,11 @@ export async function startCentralDelivery(
         hardCapBytes: config.outbox.hardCapMB * MB,
         logger: options.logger.child({ component: 'outbox' }),
         now,
-        onCommitted: () => uplink?.notify(),
+        onCommitted: () => {
+          events.committed();
+        },
         onFault: (fault: OutboxFault) => {
-          logger.info({ outbox: fault ?? 'ok' }, 'outbox health');
-          onHealth();
+          events.fault(fault);
         },
       });
     } catch (error) {
@@ -96,14 +115,11 @@ export async function startCentralDelivery(
       );
     }
   };
-  /** Where an unreadable outbox file was moved, if it was. */
-  let setAside: string | null = null;
-  let outbox: Outbox;
   try {
-    outbox = openOutbox();
+    return { outbox: open(), setAside: null, events };
   } catch (error) {
     // A damaged card must not stop the bus: keep the file for a person to look at, start anew.
-    setAside = `${file}.unreadable-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
+    const setAside = `${file}.unreadable-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
     for (const suffix of ['', '-wal', '-shm']) {
       if (existsSync(file + suffix)) renameSync(file + suffix, setAside + suffix);
     }
@@ -111,8 +127,27 @@ export async function startCentralDelivery(
       { file, movedTo: setAside, err: error },
       'outbox file unreadable: moved aside, a new outbox started',
     );
-    outbox = openOutbox();
+    return { outbox: open(), setAside, events };
   }
+}
+
+export async function startCentralDelivery(
+  options: CentralDeliveryOptions,
+): Promise<CentralDelivery> {
+  const { config, factory, version, now, onHealth, opened } = options;
+  const logger = options.logger.child({ component: 'central' });
+  const { busId, central } = config;
+  const password = await readSecret('central.passwordFile', central.passwordFile);
+  const ca = central.caFile === null ? null : await readCa(central.caFile);
+  const counts = { events_refused: 0, ingest_waits: 0 };
+  let lastRefusal: number | null = null;
+  let uplink: Uplink | null = null;
+  const { outbox, setAside } = opened;
+  opened.events.committed = () => uplink?.notify();
+  opened.events.fault = (fault) => {
+    logger.info({ outbox: fault ?? 'ok' }, 'outbox health');
+    onHealth();
+  };
 
   /** Says that the outbox refused a message; `waits`: it stays on the on-board broker. */
   const refused = (message: CentralMessage, error: unknown, waits: boolean) => {
@@ -206,6 +241,14 @@ export async function startCentralDelivery(
       outbox.add(entry(message)).catch((error: unknown) => {
         refused(message, error, false);
       });
+    },
+    async commit(message) {
+      try {
+        await outbox.add(entry(message), { prompt: true });
+      } catch (error) {
+        refused(message, error, false);
+        throw error;
+      }
     },
     async ingest(message) {
       for (;;) {

@@ -1,6 +1,7 @@
 // The door counter side of the bridge: a counter source -> door counts -> door events and
-// occupancy, kept on disk, with the counter's health. Wired by main.ts, which gives it the stop
-// the bus is at and a way to publish.
+// occupancy, kept in the outbox with the events they made, with the counter's health. Wired by
+// main.ts, which gives it the stop the bus is at, its state and a way to publish.
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { BodyOf, Config } from '@fsbus/shared';
 import { ConfigError, type Logger } from '@fsbus/shared/node';
@@ -14,7 +15,7 @@ import { Occupancy, type OccupancySnapshot, type ResetReason } from './domain/oc
 import type { CounterLinkState, CounterSource } from './sources/counter/counter-source.js';
 import { LineCounterSource } from './sources/counter/line-serial.js';
 import { LineCounterSimulator } from './sources/counter/line-simulator.js';
-import { StateFile, readJson } from './store/state-file.js';
+import { readJson } from './store/state-file.js';
 
 /** `none`: no counter fitted (counter.protocol none). */
 export type CounterHealth = 'ok' | 'silent' | 'blocked' | 'fault' | 'none';
@@ -32,6 +33,14 @@ export interface CounterPipelineOptions {
   readonly publishOccupancy: (body: BodyOf<'occupancy'>) => void;
   /** The counter's health changed (the status should say so now). */
   readonly onHealth: (health: CounterHealth) => void;
+  /**
+   * Where the door counts and occupancy are kept: the outbox's state. A value staged in the same
+   * tick as publishDoor and publishOccupancy is committed in their messages' transaction.
+   */
+  readonly state: {
+    read(key: string): string | undefined;
+    stage(key: string, value: string): void;
+  };
 }
 
 export interface CounterPipeline {
@@ -53,9 +62,11 @@ interface StoredCounter {
   readonly occupancy: OccupancySnapshot;
 }
 
-/** Writes to the SD card at most this often; a power cut loses at most this much counting. */
-const SAVE_WINDOW_MS = 1000;
 const HEALTH_CHECK_MS = 1000;
+/** The state's key in the outbox. */
+const STATE_KEY = 'counter';
+/** Where earlier versions kept it: read once if the outbox has none, then removed. */
+const OLD_STATE_FILE = path.join('bridge', 'counter-state.json');
 
 function isOccupancySnapshot(value: unknown): value is OccupancySnapshot {
   if (typeof value !== 'object' || value === null) return false;
@@ -80,19 +91,22 @@ export async function startCounterPipeline(
   const { counter, logger, now } = options;
   const counts = new Map<string, number>();
   const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
-  const store = new StateFile<StoredCounter>({
-    file: path.join(options.dataDir, 'bridge', 'counter-state.json'),
-    windowMs: SAVE_WINDOW_MS,
-    onError: (error) => {
-      count('store_errors');
-      logger.error({ err: error }, 'cannot save the door counts');
-    },
-  });
+  const oldFile = path.join(options.dataDir, OLD_STATE_FILE);
 
   // What was counted before a restart: nobody is counted twice, nobody on board forgotten.
   let stored: Partial<StoredCounter> = {};
+  let migrated = false;
   try {
-    const data = (await readJson(store.file)) as Partial<StoredCounter> | undefined;
+    const saved = options.state.read(STATE_KEY);
+    let data = (saved === undefined ? undefined : JSON.parse(saved)) as
+      Partial<StoredCounter> | undefined;
+    if (data === undefined) {
+      data = (await readJson(oldFile)) as Partial<StoredCounter> | undefined;
+      migrated = data !== undefined;
+    } else {
+      // Moved into the outbox at an earlier start, and committed since.
+      await rm(oldFile, { force: true });
+    }
     if (data !== undefined) {
       const problems = doorCountsSnapshotProblems(data.doors);
       if (problems.length > 0 || !isOccupancySnapshot(data.occupancy)) {
@@ -102,16 +116,18 @@ export async function startCounterPipeline(
     }
   } catch (error) {
     count('store_errors');
-    logger.error(
-      { file: store.file, err: (error as Error).message },
-      'saved door counts unusable: starting afresh',
-    );
+    logger.error({ err: (error as Error).message }, 'saved door counts unusable: starting afresh');
   }
   const doorCounts = new DoorCounts({}, stored.doors);
   const occupancy = new Occupancy({ timeZone: options.timeZone(), at: now() }, stored.occupancy);
   const save = () => {
-    store.save({ doors: doorCounts.snapshot(), occupancy: occupancy.snapshot() });
+    const value: StoredCounter = { doors: doorCounts.snapshot(), occupancy: occupancy.snapshot() };
+    options.state.stage(STATE_KEY, JSON.stringify(value));
   };
+  if (migrated) {
+    save();
+    logger.info({ file: oldFile }, 'door counts moved into the outbox');
+  }
   const publishOccupancy = () => {
     options.publishOccupancy(occupancy.view(now()));
   };
@@ -213,8 +229,8 @@ export async function startCounterPipeline(
     async stop() {
       clearInterval(healthTimer);
       await source?.stop();
+      // Committed when the outbox closes.
       save();
-      await store.flush();
     },
   };
 }

@@ -30,7 +30,14 @@ import { PlanStore } from './store/plan-store.js';
 import { startCounterPipeline, type CounterPipeline } from './counter-pipeline.js';
 import { distanceM } from './domain/geo.js';
 import { readPlanFile, readSecret } from './config-files.js';
-import { startCentralDelivery, type CentralMessage } from './central-delivery.js';
+import {
+  openOutbox,
+  startCentralDelivery,
+  type CentralDelivery,
+  type CentralMessage,
+} from './central-delivery.js';
+import { OutboxError } from './outbox/outbox.js';
+import { SeqBlocks } from './outbox/seq-blocks.js';
 
 export interface BridgeOptions {
   readonly config: Config;
@@ -64,7 +71,14 @@ export async function startBridge({
   const { busId, gnss, stops } = config;
   const password = await readSecret('bridge.passwordFile', config.bridge.passwordFile);
   const filePlan = stops.planFile === null ? null : await readPlanFile(stops.planFile, busId);
-  const factory = new MessageFactory({ busId, source: 'bridge', clock: () => new Date(now()) });
+  // The outbox first: the bridge's seqs and its counter's state are kept in it.
+  const opened = openOutbox({ config, logger, now });
+  const factory = new MessageFactory({
+    busId,
+    source: 'bridge',
+    clock: () => new Date(now()),
+    seqs: new SeqBlocks(opened.outbox, logger.child({ component: 'outbox' })),
+  });
 
   const counters = new Map<string, number>();
   const count = (name: string, amount = 1) => {
@@ -115,19 +129,26 @@ export async function startBridge({
   let lastFixAt: number | null = null;
   let clockSkewed = false;
   let started = false;
-  const central = await startCentralDelivery({
-    config,
-    factory,
-    version,
-    logger,
-    now,
-    onHealth: () => {
-      if (started) reporter.reportNow().catch(reportFailed);
-    },
-  });
+  let central: CentralDelivery;
+  try {
+    central = await startCentralDelivery({
+      config,
+      opened,
+      factory,
+      version,
+      logger,
+      now,
+      onHealth: () => {
+        if (started) reporter.reportNow().catch(reportFailed);
+      },
+    });
+  } catch (error) {
+    opened.outbox.close();
+    throw error;
+  }
 
-  /** Publishes on board; returns the message, to hand it to central too when it goes there. */
-  const publish = <S extends Stream>(stream: S, body: BodyOf<S>): CentralMessage | null => {
+  /** A stamped message, or null when its body breaks the schema (a bug: counted and logged). */
+  const stamp = <S extends Stream>(stream: S, body: BodyOf<S>): CentralMessage | null => {
     let message: MessageOf<S>;
     try {
       message = factory.create(stream, body);
@@ -137,11 +158,40 @@ export async function startBridge({
       logger.error({ stream, err: (error as Error).message }, 'message refused by its schema');
       return null;
     }
-    const payload = JSON.stringify(message);
-    const topic = topicFor(stream, busId);
-    const { qos, retain } = STREAM_SPECS[stream];
-    void link.publish(topic, payload, { qos, retain });
-    return { stream, topic, id: message.id, payload };
+    return {
+      stream,
+      topic: topicFor(stream, busId),
+      id: message.id,
+      payload: JSON.stringify(message),
+    };
+  };
+  const publishOnBoard = (message: CentralMessage) => {
+    const { qos, retain } = STREAM_SPECS[message.stream];
+    void link.publish(message.topic, message.payload, { qos, retain });
+  };
+  /** Publishes on board; returns the message, to hand it to central too when it goes there. */
+  const publish = <S extends Stream>(stream: S, body: BodyOf<S>): CentralMessage | null => {
+    const message = stamp(stream, body);
+    if (message !== null) publishOnBoard(message);
+    return message;
+  };
+  /**
+   * Commits to the outbox first, then publishes on board: the door counts. What the counter
+   * staged in the same tick (the totals and occupancy the message was computed from) is in the
+   * same transaction, so after a crash the bridge resumes from exactly what it published.
+   */
+  const publishCommitted = <S extends Stream>(stream: S, body: BodyOf<S>) => {
+    const message = stamp(stream, body);
+    if (message === null) return;
+    central.commit(message).then(
+      () => {
+        publishOnBoard(message);
+      },
+      (error: unknown) => {
+        // Refused (the outbox says why): the people were counted; the screens still see it.
+        if (!(error instanceof OutboxError && error.code === 'closed')) publishOnBoard(message);
+      },
+    );
   };
   /** Publishes on board and sends to central (through the outbox). */
   const publishBoth = <S extends Stream>(stream: S, body: BodyOf<S>) => {
@@ -390,11 +440,17 @@ export async function startBridge({
       now,
       stopId: currentStopId,
       timeZone: () => plan?.timeZone ?? DEFAULT_TIME_ZONE,
+      state: {
+        read: (key) => opened.outbox.readState(key),
+        stage: (key, value) => {
+          opened.outbox.stage(key, value);
+        },
+      },
       publishDoor: (body) => {
-        publishBoth('door', body);
+        publishCommitted('door', body);
       },
       publishOccupancy: (body) => {
-        publishBoth('occupancy', body);
+        publishCommitted('occupancy', body);
       },
       onHealth: () => {
         if (started) reporter.reportNow().catch(reportFailed);

@@ -29,6 +29,7 @@ function start(counter: Record<string, unknown>) {
     publishDoor: () => undefined,
     publishOccupancy: () => undefined,
     onHealth: () => undefined,
+    state: { read: () => undefined, stage: () => undefined },
   });
 }
 

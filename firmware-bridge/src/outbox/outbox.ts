@@ -125,6 +125,8 @@ export class Outbox {
   #waitingBytes = 0;
   /** Acknowledged by central, deleted at the next commit: seq -> class. */
   #acked = new Map<number, DeliveryClass>();
+  /** State values staged for the next commit, the latest per key. */
+  #staged = new Map<string, string>();
   readonly #ackedRows: Record<DeliveryClass, number> = { event: 0, telemetry: 0 };
   #ackTimer: NodeJS.Timeout | undefined;
   readonly #tally: Record<DeliveryClass, ClassTally> = {
@@ -247,6 +249,32 @@ export class Outbox {
     }
   }
 
+  /**
+   * Stages a state value for the next commit: it is written in the same transaction as every
+   * message added before it (and not yet committed), so after a crash the state and those
+   * messages are both there or both gone. Committed at the end of the window, or with a prompt
+   * message's commit.
+   */
+  stage(key: string, value: string): void {
+    if (this.#closed) return;
+    this.#staged.set(key, value);
+    this.#schedule();
+  }
+
+  /** The committed (or staged) value of a state key. */
+  readState(key: string): string | undefined {
+    const staged = this.#staged.get(key);
+    if (staged !== undefined) return staged;
+    const row = this.#statements.readState.get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  /** Writes a state value in a transaction of its own, now; throws when the disk refuses it. */
+  writeStateNow(key: string, value: string): void {
+    if (this.#closed) throw new OutboxError('closed', 'the outbox is closed');
+    this.#statements.writeState.run(key, value);
+  }
+
   /** Central acknowledged the row: it is no longer pending, and is deleted at a later commit. */
   ack(row: Pick<OutboxRow, 'seq' | 'class'>): void {
     if (this.#closed || this.#acked.has(row.seq)) return;
@@ -311,14 +339,17 @@ export class Outbox {
     this.#timer = undefined;
     clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
-    if (this.#waiting.length === 0 && this.#acked.size === 0) return true;
+    if (this.#waiting.length === 0 && this.#acked.size === 0 && this.#staged.size === 0)
+      return true;
     const waiting = this.#waiting;
     const acked = this.#acked;
+    const staged = this.#staged;
     try {
-      const inserted = this.#commit(waiting, acked);
+      const inserted = this.#commit(waiting, acked, staged);
       this.#waiting = [];
       this.#waitingBytes = 0;
       this.#acked = new Map();
+      this.#staged = new Map();
       this.#ackedRows.event = 0;
       this.#ackedRows.telemetry = 0;
       this.#counts.commits += 1;
@@ -367,9 +398,16 @@ export class Outbox {
     this.#timer ??= setTimeout(() => this.flush(), this.#options.commitWindowMs);
   }
 
-  /** One transaction: the acknowledged rows out, the waiting messages in. Returns rows added. */
-  #commit(waiting: readonly Waiting[], acked: ReadonlyMap<number, DeliveryClass>): number {
-    const { insert, remove } = this.#statements;
+  /**
+   * One transaction: the acknowledged rows out, the waiting messages in, the staged state
+   * written. Returns rows added.
+   */
+  #commit(
+    waiting: readonly Waiting[],
+    acked: ReadonlyMap<number, DeliveryClass>,
+    staged: ReadonlyMap<string, string>,
+  ): number {
+    const { insert, remove, writeState } = this.#statements;
     let inserted = 0;
     this.#db.transaction(() => {
       for (const seq of acked.keys()) {
@@ -402,6 +440,7 @@ export class Outbox {
           tally.bytes += rowBytes(message);
         }
       }
+      for (const [key, value] of staged) writeState.run(key, value);
     })();
     this.#counts.accepted += inserted;
     if (acked.size > 0) this.#vacuum();

@@ -15,6 +15,12 @@ CREATE TABLE IF NOT EXISTS messages (
   created_at INTEGER NOT NULL   -- ms since the epoch
 );
 CREATE INDEX IF NOT EXISTS messages_by_class ON messages (class, seq);
+-- The bridge's own state that must agree with what it sent: the door counts and occupancy a door
+-- event was computed from, committed in the event's transaction; the seq blocks it reserved.
+CREATE TABLE IF NOT EXISTS state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 `;
 
 export type OutboxStatements = Readonly<
@@ -27,7 +33,9 @@ export type OutboxStatements = Readonly<
     | 'nthTelemetry'
     | 'thin'
     | 'oldestTelemetry'
-    | 'dropTelemetryUpTo',
+    | 'dropTelemetryUpTo'
+    | 'readState'
+    | 'writeState',
     Database.Statement
   >
 >;
@@ -63,5 +71,9 @@ export function prepare(db: Database.Database): OutboxStatements {
       `SELECT seq, ${bytes} AS bytes FROM messages WHERE class = 1 AND seq > ? ORDER BY seq LIMIT ?`,
     ),
     dropTelemetryUpTo: db.prepare('DELETE FROM messages WHERE class = 1 AND seq <= ?'),
+    readState: db.prepare('SELECT value FROM state WHERE key = ?'),
+    writeState: db.prepare(
+      'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
   };
 }

@@ -23,6 +23,16 @@ export interface MessageFactoryOptions {
    * increasing across restarts of this publisher.
    */
   readonly lastSeq?: Partial<Record<Stream, number>>;
+  /**
+   * Hands out each stream's seqs instead (a store that keeps them increasing across restarts,
+   * such as the bridge's blocks reserved in its outbox); `lastSeq` is then unused.
+   */
+  readonly seqs?: SeqSource;
+}
+
+/** Where a publisher's seqs come from: `next` returns the stream's next one, never repeating. */
+export interface SeqSource {
+  next(stream: Stream): number;
 }
 
 /** Builds valid messages for one publisher; throws ProtocolError when a body breaks its schema. */
@@ -32,6 +42,7 @@ export class MessageFactory {
   readonly #clock: () => Date;
   readonly #newId: () => string;
   readonly #lastSeq: Map<Stream, number>;
+  readonly #seqs: SeqSource | undefined;
   readonly #localPartners: ReadonlySet<string>;
 
   constructor(options: MessageFactoryOptions) {
@@ -44,15 +55,17 @@ export class MessageFactory {
     this.#clock = options.clock ?? (() => new Date());
     this.#newId = options.newId ?? uuidv7;
     this.#lastSeq = new Map(Object.entries(options.lastSeq ?? {}) as [Stream, number][]);
+    this.#seqs = options.seqs;
     this.#localPartners = new Set(options.localPartners ?? []);
   }
 
   /**
-   * Stamps and validates one message. The seq is only consumed when the message is valid. On an
-   * anonymous stream (opinion) the id is a random v4 and the time is truncated to the hour.
+   * Stamps and validates one message. The seq is only consumed when the message is valid (from
+   * a SeqSource, always). On an anonymous stream (opinion) the id is a random v4 and the time is
+   * truncated to the hour.
    */
   create<S extends Stream>(stream: S, body: BodyOf<S>): MessageOf<S> {
-    const seq = (this.#lastSeq.get(stream) ?? -1) + 1;
+    const seq = this.#seqs?.next(stream) ?? (this.#lastSeq.get(stream) ?? -1) + 1;
     const { anonymous } = STREAM_SPECS[stream];
     const now = this.#clock();
     if (anonymous) now.setUTCMinutes(0, 0, 0);
