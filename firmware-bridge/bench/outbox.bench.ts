@@ -19,7 +19,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { statusTopic } from '@fsbus/shared';
+import { median, statusTopic } from '@fsbus/shared';
 import { hashPassword } from '@fsbus/shared/node';
 import { Outbox, type OutboxMessage, type OutboxRow } from '../src/outbox/outbox.js';
 import { Uplink } from '../src/uplink/uplink.js';
@@ -73,14 +73,6 @@ function openDirect(file: string, journal: 'WAL' | 'DELETE') {
       ),
     remove: (seq: number) => remove.run(seq),
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return sorted.length % 2 === 1
-    ? (sorted[Math.floor(middle)] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;

@@ -14,7 +14,9 @@ import {
   type MessageOf,
   type Config,
   type PlanMessage,
+  type QueueCommandMessage,
   type Stream,
+  type VisitMessage,
 } from '@fsbus/shared';
 import type { Logger, Running } from '@fsbus/shared/node';
 import type { Fix } from './domain/fix.js';
@@ -38,6 +40,7 @@ import {
 } from './central-delivery.js';
 import { OutboxError } from './outbox/outbox.js';
 import { SeqBlocks } from './outbox/seq-blocks.js';
+import { QueueKeeper } from './queue-keeper.js';
 
 export interface BridgeOptions {
   readonly config: Config;
@@ -221,6 +224,38 @@ export async function startBridge({
     savePlan();
     return true;
   };
+  const outboxState = {
+    read: (key: string) => opened.outbox.readState(key),
+    stage: (key: string, value: string) => {
+      opened.outbox.stage(key, value);
+    },
+  };
+  const timeZone = () => plan?.timeZone ?? DEFAULT_TIME_ZONE;
+  // The queue: turns from the kiosks' visits, calls from the adviser's cmd/queue.
+  const queue = new QueueKeeper({
+    logger: logger.child({ component: 'queue' }),
+    now,
+    stopId: currentStopId,
+    timeZone,
+    state: outboxState,
+    publish: (body) => {
+      publishBoth('queue', body);
+    },
+  });
+  /** Applies a visit or a queue command: returns what publishes the queue once it is committed. */
+  const applyToQueue = (stream: Stream, message: unknown): (() => void) | null => {
+    const changed =
+      stream === 'visit'
+        ? queue.visit(message as VisitMessage)
+        : stream === 'cmd/queue'
+          ? queue.command(message as QueueCommandMessage)
+          : false;
+    return changed
+      ? () => {
+          queue.publish();
+        }
+      : null;
+  };
   const setPlan = (next: PlanMessage | null, why: string) => {
     plan = next;
     logger.info({ planId: next?.planId ?? null, date: next?.date ?? null, why }, 'day plan set');
@@ -229,6 +264,8 @@ export async function startBridge({
       savePlan();
       publishStop();
     }
+    // The plan's time zone may start another service day.
+    queue.tick();
   };
 
   const via = gnss.source === 'serial' ? 'nmea' : gnss.source;
@@ -299,6 +336,7 @@ export async function startBridge({
     ),
     ...(lastFixAt === null ? {} : { gnss_fix_age_s: Math.round((now() - lastFixAt) / 1000) }),
     ...central.metrics(),
+    ...queue.metrics(),
   });
 
   const offline = factory.create('status', {
@@ -333,12 +371,15 @@ export async function startBridge({
         }
         if ((INGESTED as readonly Stream[]).includes(decoded.stream)) {
           count(`received_${decoded.stream.replace('/', '_')}`);
-          return central.ingest({
+          // The queue's new state is staged first: committed with the message, or not at all.
+          const publishQueue = applyToQueue(decoded.stream, decoded.message);
+          const ingested = central.ingest({
             stream: decoded.stream,
             topic,
             id: decoded.message.id,
             payload: payload.toString(),
           });
+          return publishQueue === null ? ingested : ingested.then(publishQueue);
         }
         if (decoded.stream !== 'plan') return;
         const next = decoded.message as PlanMessage;
@@ -362,6 +403,7 @@ export async function startBridge({
       reporter.reportNow().catch(reportFailed);
       publishStop();
       counter?.publish();
+      queue.publish(true);
       // The bridge keeps the plan (central's, the file's or a saved one) and republishes it
       // retained on board, so the screens have it even if the broker lost its copy.
       if (plan !== null) publish('plan', stripEnvelope(plan));
@@ -439,13 +481,8 @@ export async function startBridge({
       logger: logger.child({ component: `counter-${config.counter.protocol}` }),
       now,
       stopId: currentStopId,
-      timeZone: () => plan?.timeZone ?? DEFAULT_TIME_ZONE,
-      state: {
-        read: (key) => opened.outbox.readState(key),
-        stage: (key, value) => {
-          opened.outbox.stage(key, value);
-        },
-      },
+      timeZone,
+      state: outboxState,
       publishDoor: (body) => {
         publishCommitted('door', body);
       },
@@ -469,6 +506,8 @@ export async function startBridge({
   started = true;
   const ticker = setInterval(() => {
     onTransition(tracker.tick(now()));
+    // A new day, or an estimate that changed with time.
+    queue.tick();
   }, TICK_MS);
   const stopReport = setInterval(publishStop, STOP_REPORT_MS);
   logger.info({ source: gnss.source, broker: config.bridge.brokerUrl }, 'bridge started');

@@ -2,6 +2,7 @@
 export * from './ids.js';
 export * from './roles.js';
 export * from './topics.js';
+export * from './median.js';
 export * from './catalogue/languages.js';
 export * from './catalogue/partners.js';
 export * from './catalogue/reasons.js';

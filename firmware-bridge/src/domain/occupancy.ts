@@ -1,6 +1,6 @@
 // People on board and the day's totals, from door events: never below 0, set to a known value
 // at the depot, by the driver, and at the start of a service day. Pure: times come with inputs.
-import type { BodyOf } from '@fsbus/shared';
+import { serviceDate, type BodyOf } from '@fsbus/shared';
 import type { DoorEvent } from './door-counts.js';
 
 export type OccupancyView = BodyOf<'occupancy'>;
@@ -13,16 +13,6 @@ export interface OccupancySnapshot {
   readonly today: { readonly in: number; readonly out: number };
   readonly stop: { readonly stopId: string; readonly in: number; readonly out: number } | null;
   readonly lastReset: { readonly at: number; readonly reason: ResetReason } | null;
-}
-
-/** The service date (YYYY-MM-DD) of an instant in a time zone. */
-function serviceDate(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(at));
 }
 
 export class Occupancy {

@@ -79,6 +79,7 @@ export const EXAMPLES: { readonly [S in Stream]: MessageOf<S> } = {
     firstVisit: true,
     language: 'fr',
     turn: 7,
+    series: 'A',
   },
   opinion: {
     ...envelope('kiosk-1', 9, '2026-11-23T10:00:00.000Z', '3f6c2a9e-8d41-4b7f-9c2e-5a1d7e0b4c16'),
@@ -91,7 +92,14 @@ export const EXAMPLES: { readonly [S in Stream]: MessageOf<S> } = {
     date: '2026-11-23',
     issued: 7,
     serving: 5,
+    servingSeries: 'A',
     waiting: 2,
+    waitingTurns: [
+      { series: 'A', number: 6 },
+      { series: 'A', number: 7 },
+    ],
+    lastIssued: { A: 7 },
+    serviceS: 540,
     estimatedWaitS: 1200,
     waitReason: null,
   },

@@ -14,6 +14,16 @@ export const LocalTime = z.iso.datetime({
 /** A service day in the bus's time zone, `YYYY-MM-DD`. */
 export const ServiceDate = z.iso.date({ error: 'a date YYYY-MM-DD' });
 
+/** The service date (YYYY-MM-DD) of an instant in a time zone. */
+export function serviceDate(at: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(at));
+}
+
 export const Latitude = z
   .number()
   .min(-90)

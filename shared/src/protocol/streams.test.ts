@@ -6,6 +6,7 @@ import { STREAM_SPECS } from './streams.js';
 import { ProtocolError, validatePayload } from './codec.js';
 import { EXAMPLES } from './examples.js';
 import { exampleVariants } from './variants.js';
+import { kioskSeries } from './visitors.js';
 import { streamJsonSchema } from '../../scripts/json-schemas.js';
 
 type Json = Record<string, unknown>;
@@ -230,9 +231,40 @@ describe('rules beyond types (zod only: JSON Schema cannot say them)', () => {
     ).toBe(true);
   });
 
-  it('a queue serves only turns already issued', () => {
+  it('a queue serves only turns already issued, in their series', () => {
     expect(zodAccepts('queue', { ...clone('queue'), serving: 8 })).toBe(false);
     expect(zodAccepts('queue', { ...clone('queue'), serving: 7 })).toBe(true);
+    const twoKiosks = { ...clone('queue'), issued: 9, lastIssued: { A: 7, B: 2 } };
+    expect(zodAccepts('queue', { ...twoKiosks, serving: 2, servingSeries: 'B' })).toBe(true);
+    expect(zodAccepts('queue', { ...twoKiosks, serving: 3, servingSeries: 'B' })).toBe(false);
+  });
+
+  it('reads the queue messages from before series (one kiosk, series A)', () => {
+    const {
+      servingSeries: _s,
+      waitingTurns: _w,
+      lastIssued: _l,
+      serviceS: _ss,
+      ...oldQueue
+    } = clone('queue') as Record<string, unknown>;
+    expect(zodAccepts('queue', oldQueue)).toBe(true);
+    const { series: _series, ...oldVisit } = clone('visit') as Record<string, unknown>;
+    expect(zodAccepts('visit', oldVisit)).toBe(true);
+    const recall = { ...clone('cmd/queue'), action: 'recall', turn: 3 };
+    expect(zodAccepts('cmd/queue', recall)).toBe(true);
+    expect(zodAccepts('cmd/queue', { ...recall, series: 'B' })).toBe(true);
+    expect(zodAccepts('cmd/queue', { ...clone('cmd/queue'), series: 'B' })).toBe(false);
+    expect(zodAccepts('visit', { ...clone('visit'), series: 'a' })).toBe(false);
+    expect(zodAccepts('visit', { ...clone('visit'), series: 'AB' })).toBe(false);
+  });
+
+  it('gives kiosk-N the N-th series letter', () => {
+    expect(kioskSeries('kiosk-1')).toBe('A');
+    expect(kioskSeries('kiosk-2')).toBe('B');
+    expect(kioskSeries('kiosk-26')).toBe('Z');
+    expect(kioskSeries('kiosk-27')).toBeNull();
+    expect(kioskSeries('kiosk-0')).toBeNull();
+    expect(kioskSeries('driver')).toBeNull();
   });
 
   it('a plan names a real time zone', () => {

@@ -14,6 +14,30 @@ const TurnNumber = z
   .max(9999)
   .meta({ description: 'Turn number of the day, from 1.' });
 
+/**
+ * The letter of the kiosk that issued a turn, as ticket dispensers print it (`A 12`): kiosk-1
+ * issues A, kiosk-2 B... Each kiosk counts its own, so two never hand out the same turn, even
+ * while the bridge is down. Messages from before series were all A.
+ */
+export const TurnSeries = z
+  .string()
+  .regex(/^[A-Z]$/, { error: 'one capital letter A-Z' })
+  .meta({ description: 'Letter of the kiosk that issued the turn (kiosk-1: A, kiosk-2: B...).' });
+export type TurnSeries = z.infer<typeof TurnSeries>;
+
+/** The series of a turn when a message has none (from before series): A. */
+export const DEFAULT_SERIES: TurnSeries = 'A';
+
+/** The series letter of a kiosk instance (`kiosk-1` -> A), null for a name without a number. */
+export function kioskSeries(source: string): TurnSeries | null {
+  const n = /^kiosk-(\d+)$/.exec(source)?.[1];
+  if (n === undefined) return null;
+  const index = Number(n) - 1;
+  return index >= 0 && index < 26 ? String.fromCharCode(65 + index) : null;
+}
+
+const Turn = z.strictObject({ series: TurnSeries, number: TurnNumber });
+
 function uniqueList<T extends z.ZodType>(item: T, max: number, min: number) {
   return z
     .array(item)
@@ -37,6 +61,9 @@ export const VisitMessage = message({
     .meta({ description: 'Answer to "first visit?", absent when skipped.' }),
   language: Language,
   turn: TurnNumber,
+  series: TurnSeries.optional().meta({
+    description: 'Series of `turn`, the kiosk’s letter; absent in messages from before series: A.',
+  }),
 });
 export type VisitMessage = z.infer<typeof VisitMessage>;
 
@@ -58,6 +85,9 @@ export const OpinionMessage = message({
 });
 export type OpinionMessage = z.infer<typeof OpinionMessage>;
 
+/** At most this many waiting turns are listed in `queue`. */
+export const QUEUE_LIST_MAX = 500;
+
 export const WAIT_REASONS = [
   'many_waiting',
   'long_requests',
@@ -65,27 +95,49 @@ export const WAIT_REASONS = [
   'adviser_break',
 ] as const;
 
-/** `queue` (retained): turn numbers issued, now serving, waiting and the expected wait. */
+/** `queue` (retained): turns issued, now serving, waiting and the expected wait. */
 export const QueueMessage = message({
-  date: ServiceDate,
-  issued: Count.max(9999).meta({
-    description: 'Last turn number issued today, 0 before the first.',
+  date: ServiceDate.meta({ description: 'The service day these turns belong to.' }),
+  issued: Count.meta({
+    description:
+      'Turns issued today by all kiosks, 0 before the first (with one kiosk, its last number).',
   }),
   serving: TurnNumber.nullable().meta({ description: 'Turn number being served now.' }),
+  servingSeries: TurnSeries.nullable().optional().meta({ description: 'Series of `serving`.' }),
   waiting: Count.meta({ description: 'Visitors with a turn number not yet called.' }),
+  waitingTurns: z
+    .array(Turn)
+    .max(QUEUE_LIST_MAX)
+    .optional()
+    .meta({
+      description: `The turns not yet called, in the order they will be (the first ${String(QUEUE_LIST_MAX)}).`,
+    }),
+  lastIssued: z.record(TurnSeries, TurnNumber).optional().meta({
+    description:
+      'Last number issued today per series: a kiosk that lost its own count goes on after it.',
+  }),
+  serviceS: z.int().min(0).max(86_400).nullable().optional().meta({
+    description:
+      'Median time between the last calls at this stop, seconds; null before there are any.',
+  }),
   estimatedWaitS: z
     .int()
     .min(0)
     .max(86_400)
     .nullable()
-    .meta({ description: 'Expected wait for a new turn, seconds.' }),
+    .meta({ description: 'Expected wait for a new turn, seconds; null when unknown.' }),
   waitReason: z.enum(WAIT_REASONS).nullable().meta({
     description: 'Why the wait is longer than usual, shown to visitors; null when it is not.',
   }),
-}).refine((queue) => queue.serving === null || queue.serving <= queue.issued, {
-  error: 'a turn already issued',
-  path: ['serving'],
-});
+}).refine(
+  (queue) =>
+    queue.serving === null ||
+    queue.serving <=
+      (queue.lastIssued !== undefined && queue.servingSeries != null
+        ? (queue.lastIssued[queue.servingSeries] ?? 0)
+        : queue.issued),
+  { error: 'a turn already issued', path: ['serving'] },
+);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
 /** `cmd/queue`: a queue action from the driver / adviser display. */
@@ -95,13 +147,21 @@ export const QueueCommandMessage = message({
       'call_next: serve the next turn; recall: call `turn` again; skip: mark `turn` as absent; reset: start the day over.',
   }),
   turn: TurnNumber.optional().meta({ description: 'Turn concerned, for recall and skip.' }),
-}).refine(
-  (cmd) => (cmd.action === 'recall' || cmd.action === 'skip') === (cmd.turn !== undefined),
-  {
-    error: 'turn is required for recall and skip, and only for them',
-    path: ['turn'],
-  },
-);
+  series: TurnSeries.optional().meta({
+    description: 'Series of `turn`; absent: A (messages from before series).',
+  }),
+})
+  .refine(
+    (cmd) => (cmd.action === 'recall' || cmd.action === 'skip') === (cmd.turn !== undefined),
+    {
+      error: 'turn is required for recall and skip, and only for them',
+      path: ['turn'],
+    },
+  )
+  .refine((cmd) => cmd.series === undefined || cmd.turn !== undefined, {
+    error: 'series only with a turn',
+    path: ['series'],
+  });
 export type QueueCommandMessage = z.infer<typeof QueueCommandMessage>;
 
 /** `cmd/occupancy`: the driver sets the on-board count to what they see (usually 0). */

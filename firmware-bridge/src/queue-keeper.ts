@@ -1,0 +1,152 @@
+// The bridge as keeper of the bus's queue: the kiosks' visits and the adviser's cmd/queue
+// applied to the queue, its state kept in the outbox in the transaction of the message that
+// changed it, and the retained `queue` published once that message is committed. Wired by
+// main.ts, which gives it the stop, the time zone, the state and a way to publish.
+import { z } from 'zod';
+import {
+  serviceDate,
+  TurnSeries,
+  type BodyOf,
+  type QueueCommandMessage,
+  type VisitMessage,
+} from '@fsbus/shared';
+import type { Logger } from '@fsbus/shared/node';
+import { emptyQueue, Queue, type Outcome, type QueueSnapshot } from './domain/queue.js';
+
+export interface QueueKeeperOptions {
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** The planned stop the bus stands at now, or null (its service times are that stop's). */
+  readonly stopId: () => string | null;
+  /** Time zone of the service day (the plan's): a new day starts at its midnight. */
+  readonly timeZone: () => string;
+  /** The outbox's state: a value staged before a message is added is in its transaction. */
+  readonly state: {
+    read(key: string): string | undefined;
+    stage(key: string, value: string): void;
+  };
+  /** Publishes the retained `queue` (on board, and to central). */
+  readonly publish: (body: BodyOf<'queue'>) => void;
+}
+
+/** The state's key in the outbox. */
+const STATE_KEY = 'queue';
+
+const TurnState = z.object({ series: TurnSeries, number: z.int().min(1) });
+/** What a snapshot read back from disk must look like (it is the keeper's own JSON). */
+const SnapshotSchema = z.object({
+  date: z.iso.date(),
+  issued: z.int().min(0),
+  lastIssued: z.record(TurnSeries, z.int().min(1)),
+  waiting: z.array(TurnState.extend({ at: z.number() })),
+  serving: TurnState.nullable(),
+  called: z.array(TurnState),
+  lastCallAt: z.number().nullable(),
+  applied: z.array(z.string()),
+  samples: z.record(z.string(), z.array(z.number().min(0))),
+});
+
+export class QueueKeeper {
+  readonly #options: QueueKeeperOptions;
+  readonly #queue: Queue;
+  readonly #counts = new Map<string, number>();
+  /** The last body published, as JSON: an unchanged queue is not published again. */
+  #published: string | null = null;
+
+  constructor(options: QueueKeeperOptions) {
+    this.#options = options;
+    this.#queue = new Queue(this.#load());
+    this.#newDay();
+  }
+
+  /**
+   * Applies a visit; call it before handing the visit to the outbox, so that the queue's new
+   * state is committed with it. True when the queue changed (publish it once committed).
+   */
+  visit(visit: VisitMessage): boolean {
+    const at = Date.parse(visit.ts);
+    return this.#apply(
+      this.#queue.visit({
+        id: visit.id,
+        turn: visit.turn,
+        ...(visit.series === undefined ? {} : { series: visit.series }),
+        date: serviceDate(at, this.#options.timeZone()),
+        at,
+      }),
+      { turn: visit.turn, series: visit.series ?? null, source: visit.source },
+    );
+  }
+
+  /** Applies an adviser's command; as `visit`. */
+  command(cmd: QueueCommandMessage): boolean {
+    this.#newDay();
+    const outcome = this.#queue.command(cmd, this.#options.now(), this.#options.stopId());
+    return this.#apply(outcome, { action: cmd.action, turn: cmd.turn ?? null });
+  }
+
+  /** Starts a new day when due, and publishes the queue if it changed (its estimate too). */
+  tick(): void {
+    this.#newDay();
+    this.publish();
+  }
+
+  /** Publishes the queue if it changed since it was last published, or always when `force`. */
+  publish(force = false): void {
+    const body = this.#queue.view(this.#options.now(), this.#options.stopId());
+    const json = JSON.stringify(body);
+    if (!force && json === this.#published) return;
+    this.#published = json;
+    this.#options.publish(body);
+  }
+
+  metrics(): Record<string, number> {
+    return Object.fromEntries([...this.#counts].map(([name, n]) => [`queue_${name}`, n]));
+  }
+
+  #apply(outcome: Outcome, detail: Record<string, unknown>): boolean {
+    this.#count(outcome);
+    const log = this.#options.logger;
+    if (outcome === 'repeat') return false;
+    if (outcome === 'duplicate_turn')
+      log.warn(detail, 'a turn number issued twice today: both visitors stay in the queue');
+    else if (outcome === 'late') log.info(detail, 'a visit of an earlier day: not in the queue');
+    else if (outcome === 'unknown_turn') log.warn(detail, 'queue command for an unknown turn');
+    else log.info({ ...detail, outcome }, 'queue');
+    this.#stage();
+    return outcome !== 'late';
+  }
+
+  #newDay(): void {
+    const today = serviceDate(this.#options.now(), this.#options.timeZone());
+    if (!this.#queue.startDay(today)) return;
+    this.#options.logger.info({ date: today }, 'queue: a new service day');
+    this.#count('days');
+    this.#stage();
+  }
+
+  #stage(): void {
+    this.#options.state.stage(STATE_KEY, JSON.stringify(this.#queue.snapshot()));
+  }
+
+  #count(name: string): void {
+    this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
+  }
+
+  #load(): QueueSnapshot {
+    const today = serviceDate(this.#options.now(), this.#options.timeZone());
+    const stored = this.#options.state.read(STATE_KEY);
+    if (stored === undefined) return emptyQueue(today);
+    try {
+      return SnapshotSchema.parse(JSON.parse(stored));
+    } catch (error) {
+      // Not expected (the keeper wrote it in a transaction); the kiosks' own counts still keep
+      // their numbers unique.
+      this.#count('state_unreadable');
+      this.#options.logger.error(
+        { err: (error as Error).message },
+        'saved queue unreadable: the queue starts empty',
+      );
+      return emptyQueue(today);
+    }
+  }
+}
