@@ -15,13 +15,13 @@ const SHARED_NODE_ONLY = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/**', 'test/artefacts/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json'],
+        project: ['./tsconfig.json', './kiosk/renderer/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

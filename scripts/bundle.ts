@@ -1,8 +1,9 @@
 // npm run build, second step: each service's CLI as one minified ES module (dist/fsbus-*.mjs),
-// which its bin/ launcher runs. One file instead of hundreds of modules keeps a service's memory
+// which its bin/ launcher runs, and the kiosk screen (Vite, kiosk/dist/renderer/). One file instead of hundreds of modules keeps a service's memory
 // down on the bus's small box (the bridge: about 90 -> 75 MiB RSS). Native addons stay outside.
 import path from 'node:path';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -12,6 +13,7 @@ const NATIVE = ['@serialport/bindings-cpp', 'classic-level', 'better-sqlite3'];
 const SERVICES = [
   { entry: 'broker/dist/cli.js', out: 'broker/dist/fsbus-broker.mjs' },
   { entry: 'firmware-bridge/dist/cli.js', out: 'firmware-bridge/dist/fsbus-bridge.mjs' },
+  { entry: 'kiosk/dist/server/cli.js', out: 'kiosk/dist/fsbus-kiosk.mjs' },
 ];
 
 await Promise.all(
@@ -34,3 +36,8 @@ await Promise.all(
     }),
   ),
 );
+
+await viteBuild({
+  configFile: path.join(root, 'kiosk/renderer/vite.config.ts'),
+  logLevel: 'warn',
+});

@@ -185,6 +185,7 @@ function resolvePaths(config: Config, base: string): Config {
       passwordFile: resolveOrNull(config.central.passwordFile),
     },
     outbox: { ...config.outbox, path: path.resolve(dataDir, config.outbox.path) },
+    kiosk: { ...config.kiosk, passwordFile: resolveOrNull(config.kiosk.passwordFile) },
   };
 }
 

@@ -414,6 +414,52 @@ export const ConfigSchema = z
     ),
     kiosk: section(
       {
+        instance: z
+          .string()
+          .regex(/^kiosk-([1-9]|1[0-9]|2[0-6])$/, { error: 'kiosk-1 ... kiosk-26' })
+          .default('kiosk-1')
+          .meta({
+            description:
+              'This kiosk: its user name on the on-board broker (role kiosk) and its turn series (kiosk-1: A, kiosk-2: B...).',
+          }),
+        brokerUrl: z
+          .string()
+          .regex(/^wss?:\/\/[^\s/]+(?::\d+)?(?:\/\S*)?$/, { error: 'a ws:// or wss:// URL' })
+          .default('ws://127.0.0.1:8083/mqtt')
+          .meta({
+            description: 'The on-board broker over WebSocket, as the kiosk screen reaches it.',
+          }),
+        passwordFile: FilePath.nullable().default(null).meta({
+          description:
+            'File holding the kiosk’s broker password; null logs in without one (an anonymous broker, development).',
+        }),
+        http: section(
+          {
+            host: Host.default('127.0.0.1').meta({
+              description: 'Address the kiosk server binds.',
+            }),
+            port: ListenPort.default(8080).meta({
+              description: 'Port of the kiosk screen over HTTP (0: any free port).',
+            }),
+          },
+          'The kiosk screen served over HTTP (`fsbus-kiosk`), for a browser or the driver’s tablet.',
+        ),
+        staffPinHash: z
+          .string()
+          .regex(PASSWORD_HASH, { error: 'an scrypt hash from `fsbus-config hash-password`' })
+          .nullable()
+          .default(null)
+          .meta({
+            description:
+              'scrypt hash of the staff corner’s PIN (long press on the bus name); null: no staff corner.',
+          }),
+        display: z.string().min(1).max(120).nullable().default(null).meta({
+          description:
+            'Electron: the display to fill, by its label or id (`xrandr` name); null: the primary one.',
+        }),
+        hideCursor: z.boolean().default(false).meta({
+          description: 'Hide the mouse cursor (a touch screen).',
+        }),
         languages: z
           .array(z.enum(LANGUAGE_CODES))
           .min(1)

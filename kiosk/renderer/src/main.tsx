@@ -1,0 +1,45 @@
+// The kiosk screen's entry: settings, texts, the local store, the broker link, then the app.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './theme/theme.css';
+import { App, today } from './app/App.js';
+import { loadSettings } from './app/settings.js';
+import { Facts } from './delivery/facts.js';
+import { Link } from './delivery/link.js';
+import { openStore } from './delivery/store.js';
+import { setLanguage, startI18n } from './i18n/i18n.js';
+
+const settings = await loadSettings();
+await startI18n(settings.languages[0]);
+await setLanguage(settings.languages[0]);
+const store = await openStore();
+const link = new Link({
+  store,
+  busId: settings.busId,
+  instance: settings.instance,
+  brokerUrl: settings.brokerUrl,
+  password: settings.password,
+  version: settings.version,
+});
+const facts = new Facts({
+  store,
+  busId: settings.busId,
+  instance: settings.instance,
+  series: settings.series,
+  localPartners: settings.localPartners,
+  timeZone: () => link.state.plan?.timeZone ?? 'Europe/Paris',
+  queue: () => link.state.queue,
+});
+let turnsToday = 0;
+const countTurns = async () => {
+  turnsToday = (await store.get('counters', `turn:${today(link.state.plan?.timeZone)}`)) ?? 0;
+};
+link.subscribe(() => void countTurns());
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App settings={settings} link={link} facts={facts} turnsToday={() => turnsToday} />
+  </StrictMode>,
+);

@@ -1,0 +1,185 @@
+// The kiosk under test: Debian's Chromium driven by playwright-core, showing the kiosk screen
+// served by fsbus-kiosk, connected over WebSocket to a real on-board broker with a real bridge
+// keeping the queue. Screenshots go to test/artefacts/kiosk/.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import {
+  QueueMessage,
+  topicFor,
+  type Config,
+  type OpinionMessage,
+  type VisitMessage,
+} from '@fsbus/shared';
+import { createLogger, hashPassword } from '@fsbus/shared/node';
+import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js';
+import { startKioskServer, type RunningKioskServer } from '../kiosk/src/server/serve.js';
+import {
+  BUS,
+  PASSWORD,
+  collect,
+  login,
+  startTestBroker,
+  testConfig,
+  until,
+  type TestBroker,
+} from '../broker/test/harness.js';
+
+export const ARTEFACTS = path.resolve(import.meta.dirname, 'artefacts/kiosk');
+export const STAFF_PIN = '2468';
+const staffPinHash = await hashPassword(STAFF_PIN, { N: 1024, r: 8, p: 1 });
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type Cleanups = (() => Promise<void> | void)[];
+const quiet = (service: string) =>
+  createLogger({ service, level: 'fatal', destination: new PassThrough() });
+
+/** A bus: broker, bridge, and what a monitor sees of visits, opinions and the queue. */
+export async function kioskBus(cleanups: Cleanups) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-kiosk-'));
+  cleanups.push(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  writeFileSync(path.join(dir, 'password'), PASSWORD);
+  let onboard: TestBroker = await startTestBroker(testConfig(path.join(dir, 'onboard')));
+  const ports = { tcpPort: onboard.broker.tcpPort, wsPort: onboard.broker.wsPort };
+  cleanups.push(() => onboard.stop());
+  const config = (extra: Record<string, unknown> = {}): Config =>
+    testConfig(
+      path.join(dir, 'bus'),
+      {},
+      {
+        gnss: { source: 'simulator' },
+        counter: { protocol: 'none' },
+        bridge: { passwordFile: path.join(dir, 'password'), brokerUrl: onboard.url },
+        outbox: { commitWindowMs: 200 },
+        ...extra,
+      },
+    );
+
+  let bridge: RunningBridge | null = null;
+  const startTheBridge = async () => {
+    const started = await startBridge({
+      config: config(),
+      logger: quiet('bridge'),
+      version: '0.1.0',
+    });
+    bridge = started;
+    await until(() => (started.metrics().broker_subscribes ?? 0) >= 1, 'the bridge subscribed');
+    return started;
+  };
+  cleanups.push(() => bridge?.stop());
+  await startTheBridge();
+
+  const monitor = await login(onboard.url, 'monitor', { reconnectPeriod: 500 });
+  cleanups.push(() => monitor.endAsync());
+  const seen = collect(monitor);
+  await monitor.subscribeAsync(
+    [topicFor('visit', BUS), topicFor('opinion', BUS), topicFor('queue', BUS)],
+    { qos: 1 },
+  );
+  const of = (stream: string) =>
+    seen
+      .filter((m) => m.topic === topicFor(stream as 'visit', BUS) && m.payload.length > 0)
+      .map((m) => JSON.parse(m.payload) as unknown);
+
+  const servers: RunningKioskServer[] = [];
+  cleanups.push(async () => {
+    for (const server of servers) await server.stop();
+  });
+  return {
+    dir,
+    get onboard() {
+      return onboard;
+    },
+    visits: () => of('visit') as VisitMessage[],
+    opinions: () => of('opinion') as OpinionMessage[],
+    queue: () => {
+      const last = of('queue').at(-1);
+      return last === undefined ? undefined : QueueMessage.parse(last);
+    },
+    /** A kiosk server (its own instance: kiosk-1, kiosk-2) on an ephemeral port. */
+    async kiosk(instance = 'kiosk-1', kiosk: Record<string, unknown> = {}) {
+      const server = await startKioskServer({
+        config: config({
+          kiosk: {
+            instance,
+            brokerUrl: onboard.wsUrl,
+            passwordFile: path.join(dir, 'password'),
+            http: { port: 0 },
+            staffPinHash,
+            ...kiosk,
+          },
+        }),
+        logger: quiet('kiosk'),
+        version: '0.1.0',
+      });
+      servers.push(server);
+      return server;
+    },
+    async stopBroker() {
+      await onboard.stop();
+    },
+    async startBroker() {
+      onboard = await startTestBroker(testConfig(path.join(dir, 'onboard'), ports));
+    },
+    async stopBridge() {
+      await bridge?.stop();
+      bridge = null;
+    },
+    startBridge: startTheBridge,
+  };
+}
+
+/** Chromium on a profile of its own (kept across `restart`, as a kiosk's disk is). */
+export async function kioskBrowser(cleanups: Cleanups) {
+  const profile = mkdtempSync(path.join(tmpdir(), 'fsbus-chromium-'));
+  let context: BrowserContext | null = null;
+  const launch = async () => {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 1024 },
+      locale: 'fr-FR',
+      timezoneId: 'Europe/Paris',
+    });
+    return context;
+  };
+  cleanups.push(async () => {
+    await context?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+  await launch();
+  return {
+    async page(url: string): Promise<Page> {
+      if (context === null) throw new Error('no browser');
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      return page;
+    },
+    /** Closes the browser and starts it again on the same profile. */
+    async restart() {
+      await context?.close();
+      await launch();
+    },
+  };
+}
+
+/** Saves a screenshot as test/artefacts/kiosk/{name}.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTEFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTEFACTS, `${name}.png`), fullPage: true });
+}
