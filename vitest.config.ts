@@ -9,6 +9,7 @@ export default defineConfig({
   test: {
     include: [
       '*/src/**/*.test.ts',
+      'kiosk/renderer/src/**/*.test.ts',
       '*/scripts/**/*.test.ts',
       '*/test/**/*.test.ts',
       'test/**/*.test.ts',
