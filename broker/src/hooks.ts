@@ -142,7 +142,10 @@ export function installHooks(broker: Aedes, options: HookOptions): Hooks {
     };
     // A subscription costs a token, as a publish does: a fast client waits for its SUBACK. Not
     // the subscriptions of a persistent session, restored while it connects (before its CONNACK).
-    if (session && client.connected) session.gate.enter(decide, () => client.closed);
+    // `connected` is no test for that: aedes sets it only after replaying the offline queue, and
+    // a client's SUBSCRIBE right after its CONNACK can come first (on a loaded machine, often).
+    const afterConnack = (client as { connackSent?: boolean }).connackSent === true;
+    if (session && afterConnack) session.gate.enter(decide, () => client.closed);
     else decide();
   };
 
