@@ -9,6 +9,7 @@ const SHARED_NODE_ONLY = [
   'shared/src/version.ts',
   'shared/src/config/load.ts',
   'shared/src/config/password.ts',
+  'shared/src/config/files.ts',
   'shared/src/log/**',
   'shared/src/process/**',
   'shared/src/cli/**',

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.js';
 import {
   QueueMessage,
   topicFor,
@@ -30,17 +31,6 @@ import {
 export const ARTEFACTS = path.resolve(import.meta.dirname, 'artefacts/kiosk');
 export const STAFF_PIN = '2468';
 const staffPinHash = await hashPassword(STAFF_PIN, { N: 1024, r: 8, p: 1 });
-
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 type Cleanups = (() => Promise<void> | void)[];
 const quiet = (service: string) =>
@@ -149,7 +139,7 @@ export async function kioskBrowser(cleanups: Cleanups) {
   let context: BrowserContext | null = null;
   const launch = async () => {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 1024 },
       locale: 'fr-FR',

@@ -11,7 +11,7 @@ import {
 } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
 import { readFile } from 'node:fs/promises';
-import { fileProblem, readSecret } from './config-files.js';
+import { fileProblem, readSecret } from '@fsbus/shared/node';
 import { Outbox, OutboxError, type OutboxFault } from './outbox/outbox.js';
 import { Uplink, type UplinkState } from './uplink/uplink.js';
 

@@ -31,7 +31,8 @@ import { DEMO_PLAN_PREFIX, demoPlan } from './sources/simulator/demo-plan.js';
 import { PlanStore } from './store/plan-store.js';
 import { startCounterPipeline, type CounterPipeline } from './counter-pipeline.js';
 import { distanceM } from './domain/geo.js';
-import { readPlanFile, readSecret } from './config-files.js';
+import { readSecret } from '@fsbus/shared/node';
+import { readPlanFile } from './config-files.js';
 import {
   openOutbox,
   startCentralDelivery,

@@ -15,21 +15,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ConfigSchema, median } from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
 import { startKioskServer } from '../src/server/serve.js';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../test/chromium.js';
 
 const RUNS = 20;
 const TARGETS = { interactiveMs: 1500, tapMs: 100, shippedKB: 250 };
 const root = path.resolve(import.meta.dirname, '../..');
 const rendererDir = path.join(root, 'kiosk/dist/renderer');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // The screen as npm run build makes it.
 execFileSync(
@@ -74,9 +65,9 @@ await new Promise<void>((resolve) => baseline.listen(0, '127.0.0.1', resolve));
 const baselineUrl = `http://127.0.0.1:${String((baseline.address() as AddressInfo).port)}/`;
 
 const browser: Browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   // Playwright gives the browser a fresh profile of its own.
-  args: FLAGS,
+  args: CHROMIUM_FLAGS,
 });
 
 /** Navigation until the first action can be tapped, in a fresh context; then the tap. */

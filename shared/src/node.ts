@@ -1,5 +1,6 @@
 // @fsbus/shared/node: the Node-only conventions: config loading, logging, process lifecycle, passwords.
 export * from './config/errors.js';
+export * from './config/files.js';
 export * from './config/load.js';
 export { envName } from './config/introspect.js';
 export * from './config/password.js';

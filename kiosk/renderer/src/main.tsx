@@ -30,16 +30,14 @@ const facts = new Facts({
   timeZone: () => link.state.plan?.timeZone ?? 'Europe/Paris',
   queue: () => link.state.queue,
 });
-let turnsToday = 0;
-const countTurns = async () => {
-  turnsToday = (await store.get('counters', `turn:${today(link.state.plan?.timeZone)}`)) ?? 0;
-};
-link.subscribe(() => void countTurns());
+/** This kiosk's turns issued today, read when the staff corner asks. */
+const turnsToday = async () =>
+  (await store.get('counters', `turn:${today(link.state.plan?.timeZone)}`)) ?? 0;
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App settings={settings} link={link} facts={facts} turnsToday={() => turnsToday} />
+    <App settings={settings} link={link} facts={facts} turnsToday={turnsToday} />
   </StrictMode>,
 );

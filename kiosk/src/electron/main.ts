@@ -1,6 +1,5 @@
 // The kiosk's Electron main process: one locked-down full-screen window showing the visitor
 // screen from app://kiosk/. Every setting it applies comes from security.ts.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -17,6 +16,7 @@ import type { Config } from '@fsbus/shared';
 import {
   CONFIG_FILE_ENV,
   ConfigError,
+  readSecretSync,
   EXIT,
   createLogger,
   loadConfig,
@@ -53,20 +53,7 @@ function startup(): Omit<Shell, 'logger' | 'production'> {
   });
   const file = typeof values.config === 'string' ? values.config : process.env[CONFIG_FILE_ENV];
   const config = loadConfig({ file, env: process.env });
-  const passwordFile = config.kiosk.passwordFile;
-  let password: string | null = null;
-  try {
-    if (passwordFile !== null) password = readFileSync(passwordFile, 'utf8').trim();
-  } catch (error) {
-    throw new ConfigError([
-      {
-        source: 'config',
-        path: 'kiosk.passwordFile',
-        expected: 'a readable file',
-        found: `${String(passwordFile)}: ${(error as Error).message}`,
-      },
-    ]);
-  }
+  const password = readSecretSync('kiosk.passwordFile', config.kiosk.passwordFile);
   const settings = JSON.stringify({
     ...kioskSettings(config, password),
     version: app.getVersion(),

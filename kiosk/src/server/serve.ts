@@ -8,8 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import type { Config } from '@fsbus/shared';
-import { ConfigError, verifyPassword, type Logger, type Running } from '@fsbus/shared/node';
-import { readFile } from 'node:fs/promises';
+import { readSecret, verifyPassword, type Logger, type Running } from '@fsbus/shared/node';
 import { kioskSettings } from './settings.js';
 import { PinGate } from './pin-gate.js';
 import { SECURITY_HEADERS } from './headers.js';
@@ -34,22 +33,6 @@ function defaultRendererDir(): string {
   return existsSync(path.join(bundled, 'index.html')) ? bundled : sources;
 }
 
-async function readSecret(file: string | null): Promise<string | null> {
-  if (file === null) return null;
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    throw new ConfigError([
-      {
-        source: 'config',
-        path: 'kiosk.passwordFile',
-        expected: 'a readable file',
-        found: `${file}: ${(error as Error).message}`,
-      },
-    ]);
-  }
-}
-
 /** A small JSON body (the PIN), or null when it is too long or not JSON. */
 async function smallJson(request: IncomingMessage, max = 256): Promise<unknown> {
   let size = 0;
@@ -72,7 +55,7 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Run
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     throw new Error(`no kiosk screen built in ${rendererDir}: run npm run build`);
   }
-  const password = await readSecret(config.kiosk.passwordFile);
+  const password = await readSecret('kiosk.passwordFile', config.kiosk.passwordFile);
   const settings = JSON.stringify({
     ...kioskSettings(config, password),
     version: options.version,

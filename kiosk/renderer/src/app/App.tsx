@@ -25,7 +25,7 @@ export interface AppProps {
   readonly link: Link;
   readonly facts: Facts;
   /** This kiosk's turns issued today (for the staff corner). */
-  readonly turnsToday: () => number;
+  readonly turnsToday: () => Promise<number>;
 }
 
 export function App({ settings, link, facts, turnsToday }: AppProps) {
@@ -100,12 +100,12 @@ export function App({ settings, link, facts, turnsToday }: AppProps) {
           stop={live.stop}
           plan={live.plan}
           staff={settings.staff}
-          staffInfo={() => ({
+          staffInfo={async () => ({
             instance: settings.instance,
             connected: link.state.connected,
             pending: link.state.pending,
             lastSentAt: link.state.lastSentAt,
-            turnsToday: turnsToday(),
+            turnsToday: await turnsToday(),
           })}
           onLanguage={(language) => {
             dispatch({ type: 'language', language });

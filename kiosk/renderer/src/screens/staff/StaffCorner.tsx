@@ -16,7 +16,7 @@ export interface StaffInfo {
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 
-export function StaffCorner({ info }: { readonly info: () => StaffInfo }) {
+export function StaffCorner({ info }: { readonly info: () => Promise<StaffInfo> }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [pin, setPin] = useState('');
@@ -41,7 +41,7 @@ export function StaffCorner({ info }: { readonly info: () => StaffInfo }) {
       body: JSON.stringify({ pin }),
     }).catch(() => null);
     setPin('');
-    if (response?.ok === true) setShown(info());
+    if (response?.ok === true) setShown(await info());
     else setWrong(true);
   };
   return (

@@ -16,7 +16,7 @@ export interface WelcomeProps {
   readonly stop: StopMessage | null;
   readonly plan: PlanMessage | null;
   readonly staff: boolean;
-  readonly staffInfo: () => StaffInfo;
+  readonly staffInfo: () => Promise<StaffInfo>;
   readonly onLanguage: (language: Language) => void;
   readonly onLargeText: (on: boolean) => void;
   readonly onContrast: (on: boolean) => void;
