@@ -1,6 +1,10 @@
 // npm run build, second step: each service's CLI as one minified ES module (dist/fsbus-*.mjs),
-// which its bin/ launcher runs, and the kiosk screen (Vite, kiosk/dist/renderer/). One file instead of hundreds of modules keeps a service's memory
-// down on the bus's small box (the bridge: about 90 -> 75 MiB RSS). Native addons stay outside.
+// which its bin/ launcher runs; the kiosk's Electron main process the same way
+// (kiosk/dist/kiosk-shell.mjs, what electron-builder packs, with no node_modules); and the kiosk
+// screen (Vite, kiosk/dist/renderer/). One file instead of hundreds of modules keeps a service's
+// memory down on the bus's small box (the bridge: about 90 -> 75 MiB RSS). Native addons stay
+// outside.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -14,11 +18,17 @@ const SERVICES = [
   { entry: 'broker/dist/cli.js', out: 'broker/dist/fsbus-broker.mjs' },
   { entry: 'firmware-bridge/dist/cli.js', out: 'firmware-bridge/dist/fsbus-bridge.mjs' },
   { entry: 'kiosk/dist/server/cli.js', out: 'kiosk/dist/fsbus-kiosk.mjs' },
+  // Electron itself is the runtime that loads it.
+  {
+    entry: 'kiosk/dist/electron/main.js',
+    out: 'kiosk/dist/kiosk-shell.mjs',
+    external: ['electron'],
+  },
 ];
 
 await Promise.all(
-  SERVICES.map(({ entry, out }) =>
-    build({
+  SERVICES.map(async ({ entry, out, external = [] }) => {
+    const result = await build({
       entryPoints: [path.join(root, entry)],
       outfile: path.join(root, out),
       bundle: true,
@@ -27,16 +37,24 @@ await Promise.all(
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      external: NATIVE,
+      external: [...NATIVE, ...external],
       // CommonJS packages inside an ES module bundle still call require().
       banner: {
         js: "import { createRequire as __fsbusCreateRequire } from 'node:module'; const require = __fsbusCreateRequire(import.meta.url);",
       },
+      metafile: true,
       logLevel: 'warning',
-    }),
-  ),
+    });
+    // What the bundle still imports at run time, for its tests (out.imports.json).
+    const outputs = Object.values(result.metafile.outputs).filter((o) => o.entryPoint);
+    const imports = [...new Set(outputs.flatMap((o) => o.imports.map((i) => i.path)))].sort();
+    writeFileSync(path.join(root, `${out}.imports.json`), `${JSON.stringify(imports)}\n`);
+  }),
 );
 
+// The screen as shipped, whoever runs the build: vitest sets NODE_ENV=test, which Vite would
+// otherwise bake in (React's development build, React Aria's test paths).
+process.env.NODE_ENV = 'production';
 await viteBuild({
   configFile: path.join(root, 'kiosk/renderer/vite.config.ts'),
   logLevel: 'warn',

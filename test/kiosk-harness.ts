@@ -145,6 +145,13 @@ export async function kioskBrowser(cleanups: Cleanups) {
       locale: 'fr-FR',
       timezoneId: 'Europe/Paris',
     });
+    // Every CSP violation as a console error, also those a library catches (an eval probe).
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        // eslint-disable-next-line no-console -- runs in the page: its console is what the test reads
+        console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+      });
+    });
     return context;
   };
   cleanups.push(async () => {
@@ -152,10 +159,20 @@ export async function kioskBrowser(cleanups: Cleanups) {
     rmSync(profile, { recursive: true, force: true });
   });
   await launch();
+  const problems: string[] = [];
   return {
+    /**
+     * What the pages reported as wrong: console errors (a CSP violation, a failed load) and
+     * uncaught exceptions, each with its page's address.
+     */
+    problems: () => [...problems],
     async page(url: string): Promise<Page> {
       if (context === null) throw new Error('no browser');
       const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
       await page.goto(url);
       await page.getByRole('heading', { level: 1 }).waitFor();
       return page;

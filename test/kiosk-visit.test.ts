@@ -60,6 +60,8 @@ describe('the visitor kiosk', () => {
     await page.getByRole('button', { name: 'J’ai mon numéro' }).click();
     await page.getByRole('heading', { name: 'Bienvenue dans le bus France services' }).waitFor();
     expect(bus.visits()).toHaveLength(1);
+    // No CSP violation, failed load or exception on the way.
+    expect(browser.problems()).toEqual([]);
   }, 60_000);
 
   it('takes one opinion, and a second press within 5 s of it counts once', async () => {
@@ -101,6 +103,7 @@ describe('the visitor kiosk', () => {
     await page.getByRole('button', { name: 'Envoyer mon avis' }).click();
     await until(() => bus.opinions().length === 2, 'the second opinion');
     expect(bus.opinions().map((o) => o.rating)).toEqual([4, 2]);
+    expect(browser.problems()).toEqual([]);
   }, 60_000);
 
   it('counts down after the idle time, Continue keeps the screen, and the end clears everything', async () => {

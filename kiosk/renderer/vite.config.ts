@@ -10,7 +10,17 @@ export default defineConfig({
   plugins: [react()],
   // @fsbus/shared from its TypeScript sources, by path (see tsconfig.json).
   resolve: {
-    alias: { '@fsbus/shared': path.join(import.meta.dirname, '../../shared/src/index.ts') },
+    alias: [
+      {
+        find: '@fsbus/shared',
+        replacement: path.join(import.meta.dirname, '../../shared/src/index.ts'),
+      },
+      // The Node modules mqtt.js's own modules import, as their npm browser versions (see
+      // src/delivery/mqtt-ws.ts). The trailing slash some importers write names the package too.
+      { find: /^buffer\/?$/, replacement: 'buffer/index.js' },
+      { find: /^events\/?$/, replacement: 'events/events.js' },
+      { find: /^process\/?$/, replacement: 'process/browser.js' },
+    ],
   },
   build: {
     outDir: '../dist/renderer',

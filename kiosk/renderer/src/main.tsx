@@ -1,4 +1,6 @@
 // The kiosk screen's entry: settings, texts, the local store, the broker link, then the app.
+// First, before anything loads @fsbus/shared's schemas:
+import './no-eval.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './theme/theme.css';

@@ -14,6 +14,7 @@ import {
   windowOpenDecision,
   windowOptions,
 } from './security.js';
+import { PAGE_CONTENT_SECURITY_POLICY, REACT_ARIA_PRESS_STYLE_HASH } from '../server/headers.js';
 
 const here = import.meta.dirname;
 const kioskDir = path.resolve(here, '../..');
@@ -46,6 +47,8 @@ describe('Electron security checklist', () => {
     for (const [name, sources] of csp) {
       const allowed = new Set(["'self'", "'none'"]);
       if (name === 'img-src') allowed.add('data:');
+      // React Aria's one press stylesheet, by its hash (never 'unsafe-inline').
+      if (name === 'style-src') allowed.add(REACT_ARIA_PRESS_STYLE_HASH);
       // The on-board broker's WebSocket (loopback on the bus box).
       if (name === 'connect-src') ['ws:', 'wss:'].forEach((s) => allowed.add(s));
       for (const source of sources) expect(allowed, `${name} ${source}`).toContain(source);
@@ -115,10 +118,14 @@ describe('Electron security checklist', () => {
       KIOSK_SECURITY.contentSecurityPolicy,
     );
     expect(KIOSK_SECURITY.scheme.privileges.bypassCSP).toBe(false);
-    // The screen's own <meta> says the same, for when it is opened without these headers.
+    // The screen's own <meta> says the same, for when it is opened without these headers,
+    // except frame-ancestors, which a <meta> policy cannot carry (the header does).
     const html = readFileSync(path.join(kioskDir, 'renderer/index.html'), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
-    expect(meta).toBe(KIOSK_SECURITY.contentSecurityPolicy);
+    expect(meta).toBe(PAGE_CONTENT_SECURITY_POLICY);
+    expect(KIOSK_SECURITY.contentSecurityPolicy).toBe(
+      `${PAGE_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
+    );
   });
 
   it('8. runs no insecure content', () => {
@@ -308,17 +315,18 @@ describe('electron-builder.yml', () => {
     expect(builder.electronFuses).toEqual(KIOSK_SECURITY.fuses);
   });
 
-  it('packs the built shell, server modules and screen into an asar', () => {
+  it('packs the bundled shell and the screen into an asar, and nothing else', () => {
     expect(builder.asar).toBe(true);
-    expect(builder.files).toEqual(
-      expect.arrayContaining([
-        'package.json',
-        'dist/electron/**',
-        'dist/server/**',
-        'dist/renderer/**',
-      ]),
-    );
-    expect(builder.files.some((pattern) => pattern.startsWith('src'))).toBe(false);
+    expect(builder.files).toEqual([
+      'package.json',
+      'dist/kiosk-shell.mjs',
+      'dist/renderer/**',
+      '!node_modules/**',
+    ]);
+    const manifest = JSON.parse(readFileSync(path.join(kioskDir, 'package.json'), 'utf8')) as {
+      main: string;
+    };
+    expect(manifest.main).toBe('./dist/kiosk-shell.mjs');
   });
 
   it('builds a deb and an AppImage for x64 and arm64', () => {

@@ -1,7 +1,6 @@
 // The kiosk's link to the on-board broker (MQTT over WebSocket, role kiosk): it sends the facts
 // waiting in the local store, oldest first, each removed only on its PUBACK, and resent with the
 // same id after an outage or a reload; it receives the retained stop, plan and queue.
-import mqtt, { type MqttClient } from 'mqtt';
 import {
   decodeMessage,
   MessageFactory,
@@ -11,6 +10,7 @@ import {
   type QueueMessage,
   type StopMessage,
 } from '@fsbus/shared';
+import { connectWebSocket, type MqttClient } from './mqtt-ws.js';
 import type { KioskStore } from './store.js';
 
 export interface LiveState {
@@ -58,7 +58,7 @@ export class Link {
     this.#options = options;
     this.#statusFactory = new MessageFactory({ busId: options.busId, source: options.instance });
     const offline = this.#status('offline');
-    this.#client = mqtt.connect(options.brokerUrl, {
+    this.#client = connectWebSocket(options.brokerUrl, {
       clientId: options.instance,
       username: options.instance,
       ...(options.password === null ? {} : { password: options.password }),
