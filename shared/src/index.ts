@@ -5,6 +5,7 @@ export * from './topics.js';
 export * from './median.js';
 export * from './catalogue/languages.js';
 export * from './catalogue/partners.js';
+export * from './catalogue/pictograms.js';
 export * from './catalogue/reasons.js';
 export * from './protocol/primitives.js';
 export * from './protocol/envelope.js';

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Labels } from './languages.js';
 import { Labels as LabelsSchema } from './languages.js';
+import { Pictogram } from './pictograms.js';
 
 /** The six themes the national audit groups requests in. */
 export const THEMES = [
@@ -21,8 +22,8 @@ export interface Partner {
   readonly operator: string;
   /** What the visitor reads on the button: plain words about the need, not the acronym. */
   readonly label: Labels;
-  /** Pictogram name shown with every label. */
-  readonly icon: string;
+  /** Pictogram shown with every label. */
+  readonly icon: Pictogram;
   /** Audit theme; null for "other". */
   readonly theme: Theme | null;
 }
@@ -200,9 +201,7 @@ export const LocalPartner = z.strictObject({
   }),
   operator: z.string().min(1).max(120),
   label: LabelsSchema,
-  icon: z
-    .string()
-    .regex(/^[a-z0-9-]{1,48}$/, { error: 'a pictogram name of lowercase letters, digits or "-"' }),
+  icon: Pictogram,
   theme: z.enum(THEMES).nullable(),
 });
 export type LocalPartner = z.infer<typeof LocalPartner>;

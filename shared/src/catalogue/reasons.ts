@@ -1,13 +1,14 @@
 // Predefined reasons a visitor may tick with an opinion: the only words an opinion can carry.
 import { z } from 'zod';
 import type { Labels } from './languages.js';
+import type { Pictogram } from './pictograms.js';
 
 export interface OpinionReason {
   readonly code: string;
   /** Whether the reason is offered after a good (3-4) or a poor (1-2) rating. */
   readonly tone: 'positive' | 'negative';
   readonly label: Labels;
-  readonly icon: string;
+  readonly icon: Pictogram;
 }
 
 export const OPINION_REASONS = [

@@ -201,6 +201,7 @@ describe('loadConfig', () => {
         'kiosk:',
         '  localPartners:',
         '    - { code: renov, operator: ADIL, label: { fr: Rénover, en: Renovate }, icon: house, theme: housing }',
+        '    - { code: local-adil, operator: ADIL, label: { fr: Logement, en: Housing, ar: سكن }, icon: hammer, theme: null }',
       ].join('\n'),
     );
     expect(problems({ file })).toEqual([
@@ -208,6 +209,12 @@ describe('loadConfig', () => {
       `${file}: kiosk.localPartners.0.code: expected a code "local-" followed by 1-32 lowercase letters, digits or "-", found "renov"`,
       `${file}: kiosk.localPartners.0.label.ar: expected text, found nothing (the key is missing)`,
       `${file}: kiosk.localPartners.0.theme: expected one of "training_jobs_pensions", "justice", "health", "budget", "civil_status_family", "housing_mobility_mail", found "housing"`,
+      // Only a pictogram the kiosk bundles: never a blank square on screen.
+      expect.stringMatching(
+        new RegExp(
+          `^${file}: kiosk\\.localPartners\\.1\\.icon: expected one of "accessibility", .*"house", .*, found "hammer"$`,
+        ),
+      ),
     ]);
   });
 });

@@ -476,7 +476,7 @@ export const ConfigSchema = z
         }),
         localPartners: z.array(LocalPartner).max(LOCAL_PARTNERS_MAX).default([]).meta({
           description:
-            'Local partners this bus offers besides the national ones: code "local-…", labels, icon, theme.',
+            'Local partners this bus offers besides the national ones: code "local-…", labels, icon (one of the pictograms listed in docs/kiosk.md), theme.',
         }),
       },
       'The visitor kiosk.',

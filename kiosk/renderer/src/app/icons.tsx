@@ -1,5 +1,5 @@
-// Pictograms by the names the catalogue uses (Lucide's): only these are bundled. A local
-// partner naming another gets the "help" pictogram, and a test lists the catalogue's names.
+// Pictograms by the names the catalogue uses (Lucide's): exactly the shared list PICTOGRAMS,
+// which a local partner's config is checked against, so none is ever missing.
 import {
   Accessibility,
   Angry,
@@ -41,8 +41,9 @@ import {
   Zap,
   type LucideIcon,
 } from 'lucide-react';
+import type { Pictogram as PictogramName } from '@fsbus/shared';
 
-export const ICONS: Readonly<Record<string, LucideIcon>> = {
+export const ICONS: Readonly<Record<PictogramName, LucideIcon>> = {
   accessibility: Accessibility,
   armchair: Armchair,
   baby: Baby,
@@ -85,7 +86,7 @@ export const UI = {
   faces: [Angry, Frown, Smile, Laugh] as const,
 } as const;
 
-export function Pictogram({ name }: { readonly name: string }) {
-  const Icon = ICONS[name] ?? CircleHelp;
+export function Pictogram({ name }: { readonly name: PictogramName }) {
+  const Icon = ICONS[name];
   return <Icon aria-hidden="true" focusable="false" />;
 }

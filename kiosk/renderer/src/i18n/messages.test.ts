@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import IntlMessageFormat from 'intl-messageformat';
-import { LANGUAGE_CODES, NATIONAL_PARTNERS, OPINION_REASONS } from '@fsbus/shared';
+import { LANGUAGE_CODES, NATIONAL_PARTNERS, OPINION_REASONS, PICTOGRAMS } from '@fsbus/shared';
 import { MESSAGES } from './i18n.js';
 import { ICONS } from '../app/icons.js';
 
@@ -37,7 +37,8 @@ describe('the kiosk texts', () => {
     );
   });
 
-  it('has a pictogram for every partner and reason of the catalogue', () => {
+  it('bundles every pictogram of the catalogue, and only those', () => {
+    expect(Object.keys(ICONS).sort()).toEqual([...PICTOGRAMS].sort());
     for (const entry of [...NATIONAL_PARTNERS, ...OPINION_REASONS])
       expect(ICONS[entry.icon], entry.icon).toBeDefined();
   });
