@@ -9,6 +9,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.js';
 import {
   QueueMessage,
+  StatusMessage,
+  statusTopic,
+  topicFilter,
   topicFor,
   type Config,
   type OpinionMessage,
@@ -36,8 +39,14 @@ type Cleanups = (() => Promise<void> | void)[];
 const quiet = (service: string) =>
   createLogger({ service, level: 'fatal', destination: new PassThrough() });
 
-/** A bus: broker, bridge, and what a monitor sees of visits, opinions and the queue. */
-export async function kioskBus(cleanups: Cleanups) {
+/**
+ * A bus: broker, bridge, and what a monitor sees of visits, opinions, the queue and the
+ * services' status. `bridge` adds to the bridge's config (e.g. a plan file and stop settings).
+ */
+export async function kioskBus(
+  cleanups: Cleanups,
+  options: { bridge?: Record<string, unknown> } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-kiosk-'));
   cleanups.push(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -62,7 +71,7 @@ export async function kioskBus(cleanups: Cleanups) {
   let bridge: RunningBridge | null = null;
   const startTheBridge = async () => {
     const started = await startBridge({
-      config: config(),
+      config: config(options.bridge),
       logger: quiet('bridge'),
       version: '0.1.0',
     });
@@ -77,7 +86,12 @@ export async function kioskBus(cleanups: Cleanups) {
   cleanups.push(() => monitor.endAsync());
   const seen = collect(monitor);
   await monitor.subscribeAsync(
-    [topicFor('visit', BUS), topicFor('opinion', BUS), topicFor('queue', BUS)],
+    [
+      topicFor('visit', BUS),
+      topicFor('opinion', BUS),
+      topicFor('queue', BUS),
+      topicFilter('status', BUS),
+    ],
     { qos: 1 },
   );
   const of = (stream: string) =>
@@ -99,6 +113,13 @@ export async function kioskBus(cleanups: Cleanups) {
     queue: () => {
       const last = of('queue').at(-1);
       return last === undefined ? undefined : QueueMessage.parse(last);
+    },
+    /** The last status a service published (e.g. kiosk-1), checked against its schema. */
+    status: (service: string) => {
+      const last = seen
+        .filter((m) => m.topic === statusTopic(BUS, service) && m.payload.length > 0)
+        .at(-1);
+      return last === undefined ? undefined : StatusMessage.parse(JSON.parse(last.payload));
     },
     /** A kiosk server (its own instance: kiosk-1, kiosk-2) on an ephemeral port. */
     async kiosk(instance = 'kiosk-1', kiosk: Record<string, unknown> = {}) {
@@ -133,9 +154,12 @@ export async function kioskBus(cleanups: Cleanups) {
   };
 }
 
-/** Chromium on a profile of its own (kept across `restart`, as a kiosk's disk is). */
-export async function kioskBrowser(cleanups: Cleanups) {
-  const profile = mkdtempSync(path.join(tmpdir(), 'fsbus-chromium-'));
+/**
+ * Chromium on a profile of its own (kept across `restart`, as a kiosk's disk is), in a fresh
+ * folder or in `profile` (which it removes at the end too).
+ */
+export async function kioskBrowser(cleanups: Cleanups, options: { profile?: string } = {}) {
+  const profile = options.profile ?? mkdtempSync(path.join(tmpdir(), 'fsbus-chromium-'));
   let context: BrowserContext | null = null;
   const launch = async () => {
     context = await chromium.launchPersistentContext(profile, {

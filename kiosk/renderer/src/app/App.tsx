@@ -24,11 +24,9 @@ export interface AppProps {
   readonly settings: Settings;
   readonly link: Link;
   readonly facts: Facts;
-  /** This kiosk's turns issued today (for the staff corner). */
-  readonly turnsToday: () => Promise<number>;
 }
 
-export function App({ settings, link, facts, turnsToday }: AppProps) {
+export function App({ settings, link, facts }: AppProps) {
   const defaultLanguage: Language = settings.languages[0];
   const [flow, dispatch] = useReducer(flowReducer(defaultLanguage), defaultLanguage, initialFlow);
   const live = useSyncExternalStore(link.subscribe, () => link.state);
@@ -104,8 +102,10 @@ export function App({ settings, link, facts, turnsToday }: AppProps) {
             instance: settings.instance,
             connected: link.state.connected,
             pending: link.state.pending,
+            oldestPendingAt: link.state.oldestPendingAt,
             lastSentAt: link.state.lastSentAt,
-            turnsToday: await turnsToday(),
+            storeFailing: link.state.storeFailing,
+            turnsToday: await facts.lastTurn(today(link.state.plan?.timeZone)),
           })}
           onLanguage={(language) => {
             dispatch({ type: 'language', language });

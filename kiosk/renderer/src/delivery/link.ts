@@ -1,22 +1,30 @@
 // The kiosk's link to the on-board broker (MQTT over WebSocket, role kiosk): it sends the facts
 // waiting in the local store, oldest first, each removed only on its PUBACK, and resent with the
-// same id after an outage or a reload; it receives the retained stop, plan and queue.
+// same id after an outage or a reload; it receives the retained stop, plan and queue, and
+// publishes the kiosk's status.
 import {
   decodeMessage,
   MessageFactory,
+  serviceDate,
+  STATUS_INTERVAL_S,
   statusTopic,
   topicFor,
   type PlanMessage,
   type QueueMessage,
   type StopMessage,
 } from '@fsbus/shared';
+import { kioskStatus, type KioskHealthInput } from './kiosk-status.js';
 import { connectWebSocket, type MqttClient } from './mqtt-ws.js';
-import type { KioskStore } from './store.js';
+import type { KioskStore, PendingFact } from './store.js';
 
 export interface LiveState {
   readonly connected: boolean;
+  /** Facts waiting for their PUBACK, in the store and in memory. */
   readonly pending: number;
+  readonly oldestPendingAt: number | null;
   readonly lastSentAt: number | null;
+  /** The last fact could not be stored (kept in memory only). */
+  readonly storeFailing: boolean;
   readonly stop: StopMessage | null;
   readonly plan: PlanMessage | null;
   readonly queue: QueueMessage | null;
@@ -33,23 +41,31 @@ export interface LinkOptions {
 
 /** Facts in flight at once (each waits for its PUBACK). */
 const WINDOW = 20;
-const STATUS_MS = 30_000;
 
 export class Link {
   readonly #options: LinkOptions;
   readonly #client: MqttClient;
   readonly #listeners = new Set<() => void>();
-  readonly #inFlight = new Set<number>();
+  /** Facts in flight, by id. */
+  readonly #inFlight = new Set<string>();
+  /** Facts the store refused, oldest first, until their PUBACK. */
+  readonly #inMemory: PendingFact[] = [];
   readonly #statusFactory: MessageFactory;
-  readonly #startedAt = new Date().toISOString();
+  readonly #startedAt = Date.now();
+  readonly #counts = { visitsSent: 0, opinionsSent: 0, storeErrors: 0, reconnects: 0 };
+  #connectedAt: number | null = null;
   #state: LiveState = {
     connected: false,
     pending: 0,
+    oldestPendingAt: null,
     lastSentAt: null,
+    storeFailing: false,
     stop: null,
     plan: null,
     queue: null,
   };
+  /** The health and alarms last published: a change publishes at once. */
+  #published = '';
   #flushing = false;
   #flushAgain = false;
   #statusTimer: ReturnType<typeof setInterval> | undefined;
@@ -57,7 +73,17 @@ export class Link {
   constructor(options: LinkOptions) {
     this.#options = options;
     this.#statusFactory = new MessageFactory({ busId: options.busId, source: options.instance });
-    const offline = this.#status('offline');
+    const offline = JSON.stringify(
+      this.#statusFactory.create('status', {
+        service: options.instance,
+        state: 'offline',
+        version: options.version,
+        startedAt: null,
+        health: {},
+        metrics: {},
+        alarms: [],
+      }),
+    );
     this.#client = connectWebSocket(options.brokerUrl, {
       clientId: options.instance,
       username: options.instance,
@@ -73,13 +99,18 @@ export class Link {
       },
     });
     this.#client.on('connect', () => {
+      this.#connectedAt = Date.now();
       this.#set({ connected: true });
       const topics = (['stop', 'plan', 'queue'] as const).map((s) => topicFor(s, options.busId));
       this.#client.subscribe(topics, { qos: 1 });
       this.#publishStatus();
       void this.flush();
     });
+    this.#client.on('reconnect', () => {
+      this.#counts.reconnects += 1;
+    });
     this.#client.on('close', () => {
+      this.#connectedAt = null;
       this.#set({ connected: false });
     });
     this.#client.on('error', () => {
@@ -90,7 +121,7 @@ export class Link {
     });
     this.#statusTimer = setInterval(() => {
       if (this.#state.connected) this.#publishStatus();
-    }, STATUS_MS);
+    }, STATUS_INTERVAL_S * 1000);
     void this.#count();
   }
 
@@ -104,7 +135,21 @@ export class Link {
     return () => this.#listeners.delete(listener);
   };
 
-  /** Sends what waits in the store (call after adding a fact); never throws. */
+  /** Whether the last fact was stored (false: the store fails, facts are kept in memory). */
+  stored(ok: boolean): void {
+    if (!ok) this.#counts.storeErrors += 1;
+    if (ok !== !this.#state.storeFailing) {
+      this.#set({ storeFailing: !ok });
+      this.#statusOnChange();
+    }
+  }
+
+  /** A fact the store refused: it waits here, in memory, for its PUBACK. */
+  keepInMemory(fact: PendingFact): void {
+    this.#inMemory.push(fact);
+  }
+
+  /** Sends what waits in the store and in memory (call after adding a fact); never throws. */
   async flush(): Promise<void> {
     if (this.#flushing) {
       this.#flushAgain = true;
@@ -114,28 +159,12 @@ export class Link {
     try {
       do {
         this.#flushAgain = false;
-        await this.#count();
+        const waiting = await this.#count();
         if (!this.#state.connected) return;
-        const waiting = await this.#options.store.getAll('outbox');
         for (const fact of waiting) {
-          const order = fact.order;
-          if (order === undefined || this.#inFlight.has(order)) continue;
+          if (this.#inFlight.has(fact.id)) continue;
           if (this.#inFlight.size >= WINDOW) break;
-          this.#inFlight.add(order);
-          // mqtt.js resends an unacknowledged QoS 1 publish itself after a reconnect; the
-          // promise resolves on its PUBACK, whenever that comes.
-          this.#client.publishAsync(fact.topic, fact.payload, { qos: 1 }).then(
-            async () => {
-              await this.#options.store.delete('outbox', order);
-              this.#inFlight.delete(order);
-              this.#set({ lastSentAt: Date.now() });
-              void this.flush();
-            },
-            () => {
-              // Refused before it left (client ended): it stays in the store for the next run.
-              this.#inFlight.delete(order);
-            },
-          );
+          this.#send(fact);
         }
       } while (this.#askedAgain());
     } finally {
@@ -143,18 +172,72 @@ export class Link {
     }
   }
 
-  /** Whether a flush was asked for while this one ran (set across the awaits above). */
-  #askedAgain(): boolean {
-    return this.#flushAgain;
-  }
-
   async close(): Promise<void> {
     clearInterval(this.#statusTimer);
     await this.#client.endAsync();
   }
 
-  async #count(): Promise<void> {
-    this.#set({ pending: await this.#options.store.count('outbox') });
+  /** Whether a flush was asked for while this one ran (set across the awaits above). */
+  #askedAgain(): boolean {
+    return this.#flushAgain;
+  }
+
+  #send(fact: PendingFact): void {
+    this.#inFlight.add(fact.id);
+    // mqtt.js resends an unacknowledged QoS 1 publish itself after a reconnect; the promise
+    // resolves on its PUBACK, whenever that comes.
+    this.#client.publishAsync(fact.topic, fact.payload, { qos: 1 }).then(
+      async () => {
+        await this.#forget(fact);
+        this.#inFlight.delete(fact.id);
+        if (fact.stream === 'visit') this.#counts.visitsSent += 1;
+        else this.#counts.opinionsSent += 1;
+        this.#set({ lastSentAt: Date.now() });
+        void this.flush();
+      },
+      () => {
+        // Refused before it left (client ended): it stays where it waits, for the next run.
+        this.#inFlight.delete(fact.id);
+      },
+    );
+  }
+
+  /** Removes an acknowledged fact from where it waited. */
+  async #forget(fact: PendingFact): Promise<void> {
+    const index = this.#inMemory.findIndex((f) => f.id === fact.id);
+    if (index >= 0) this.#inMemory.splice(index, 1);
+    else if (fact.order !== undefined) {
+      const { store } = this.#options;
+      // A delete that fails leaves the fact to be sent again: the bridge drops it by its id.
+      await store
+        .db()
+        .then((db) => db.delete('outbox', fact.order ?? 0))
+        .catch(() => {
+          store.broken();
+        });
+    }
+  }
+
+  /** What waits, oldest first (the store's, then memory's), and its count and age. */
+  async #count(): Promise<PendingFact[]> {
+    const { store } = this.#options;
+    // What the store holds waits there, safe, until it can be read again.
+    const stored = await store
+      .db()
+      .then((db) => db.getAll('outbox'))
+      .catch(() => {
+        store.broken();
+        return [];
+      });
+    const waiting = [...stored, ...this.#inMemory];
+    const oldest = waiting.reduce<number | null>(
+      (min, fact) =>
+        fact.takenAt === undefined ? min : Math.min(min ?? fact.takenAt, fact.takenAt),
+      null,
+    );
+    this.#set({ pending: waiting.length, oldestPendingAt: oldest });
+    this.#statusOnChange();
+    return waiting;
   }
 
   #receive(topic: string, payload: Uint8Array): void {
@@ -164,29 +247,44 @@ export class Link {
       if (stream === 'stop') this.#set({ stop: message as StopMessage });
       else if (stream === 'plan') this.#set({ plan: message as PlanMessage });
       else if (stream === 'queue') this.#set({ queue: message as QueueMessage });
+      this.#statusOnChange();
     } catch {
       // The broker checks every payload against its schema; an older one is ignored.
     }
   }
 
-  #status(state: 'online' | 'offline'): string {
-    return JSON.stringify(
-      this.#statusFactory.create('status', {
-        service: this.#options.instance,
-        state,
-        version: this.#options.version,
-        startedAt: state === 'online' ? this.#startedAt : null,
-        health: {},
-        metrics: state === 'online' ? { pending_facts: this.#state.pending } : {},
-        alarms: [],
-      }),
-    );
+  #health(): KioskHealthInput {
+    const now = Date.now();
+    const { queue, plan } = this.#state;
+    return {
+      instance: this.#options.instance,
+      version: this.#options.version,
+      startedAt: this.#startedAt,
+      now,
+      connectedAt: this.#connectedAt,
+      pending: this.#state.pending,
+      oldestPendingAt: this.#state.oldestPendingAt,
+      storeFailing: this.#state.storeFailing,
+      queueToday:
+        queue !== null && queue.date === serviceDate(now, plan?.timeZone ?? 'Europe/Paris'),
+      ...this.#counts,
+    };
+  }
+
+  /** Publishes the status at once when its health or alarms change (else every 30 s). */
+  #statusOnChange(): void {
+    if (!this.#state.connected) return;
+    const body = kioskStatus(this.#health());
+    if (JSON.stringify([body.health, body.alarms]) !== this.#published) this.#publishStatus();
   }
 
   #publishStatus(): void {
+    const body = kioskStatus(this.#health());
+    this.#published = JSON.stringify([body.health, body.alarms]);
+    const message = this.#statusFactory.create('status', body);
     this.#client.publish(
       statusTopic(this.#options.busId, this.#options.instance),
-      this.#status('online'),
+      JSON.stringify(message),
       { qos: 1, retain: true },
     );
   }

@@ -10,6 +10,8 @@ export interface PendingFact {
   readonly stream: 'visit' | 'opinion';
   readonly topic: string;
   readonly payload: string;
+  /** When it was taken (ms), for the age of the oldest waiting; absent in older records. */
+  readonly takenAt?: number;
 }
 
 interface KioskDb extends DBSchema {
@@ -18,13 +20,48 @@ interface KioskDb extends DBSchema {
   counters: { key: string; value: number };
 }
 
-export type KioskStore = IDBPDatabase<KioskDb>;
+export type KioskDatabase = IDBPDatabase<KioskDb>;
 
-export function openStore(name = 'fsbus-kiosk'): Promise<KioskStore> {
-  return openDB<KioskDb>(name, 1, {
-    upgrade(db) {
-      db.createObjectStore('outbox', { keyPath: 'order', autoIncrement: true });
-      db.createObjectStore('counters');
-    },
-  });
+/**
+ * The store's connection, opened again after a failure: on a full disk Chromium breaks the
+ * connection (every transaction then throws InvalidStateError) and a new one works once there
+ * is room again, with what was stored before.
+ */
+export class KioskStore {
+  readonly #name: string;
+  #db: Promise<KioskDatabase> | null = null;
+
+  constructor(name = 'fsbus-kiosk') {
+    this.#name = name;
+  }
+
+  /** The open database; rejects when it cannot be opened (tried again on the next call). */
+  db(): Promise<KioskDatabase> {
+    if (this.#db !== null) return this.#db;
+    const opening = openDB<KioskDb>(this.#name, 1, {
+      upgrade(db) {
+        db.createObjectStore('outbox', { keyPath: 'order', autoIncrement: true });
+        db.createObjectStore('counters');
+      },
+      terminated: () => {
+        if (this.#db === opening) this.#db = null;
+      },
+    });
+    this.#db = opening;
+    opening.catch(() => {
+      if (this.#db === opening) this.#db = null;
+    });
+    return opening;
+  }
+
+  /** A read or a write failed: the next use opens a new connection. */
+  broken(): void {
+    const old = this.#db;
+    this.#db = null;
+    old
+      ?.then((db) => {
+        db.close();
+      })
+      .catch(() => undefined);
+  }
 }

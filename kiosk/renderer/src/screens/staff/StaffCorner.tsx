@@ -10,7 +10,10 @@ export interface StaffInfo {
   readonly instance: string;
   readonly connected: boolean;
   readonly pending: number;
+  /** When the oldest waiting fact was taken (ms), null when none waits. */
+  readonly oldestPendingAt: number | null;
   readonly lastSentAt: number | null;
+  readonly storeFailing: boolean;
   readonly turnsToday: number;
 }
 
@@ -112,6 +115,22 @@ export function StaffCorner({ info }: { readonly info: () => Promise<StaffInfo> 
                     <th scope="row">{t('staff.pending')}</th>
                     <td data-testid="staff-pending">{shown.pending}</td>
                   </tr>
+                  {shown.oldestPendingAt === null ? null : (
+                    <tr>
+                      <th scope="row">{t('staff.oldest')}</th>
+                      <td>
+                        {t('staff.minutes', {
+                          minutes: Math.floor((Date.now() - shown.oldestPendingAt) / 60_000),
+                        })}
+                      </td>
+                    </tr>
+                  )}
+                  <tr>
+                    <th scope="row">{t('staff.store')}</th>
+                    <td data-testid="staff-store">
+                      {shown.storeFailing ? t('staff.storeFailing') : t('staff.storeOk')}
+                    </td>
+                  </tr>
                   <tr>
                     <th scope="row">{t('staff.lastSent')}</th>
                     <td>
@@ -122,7 +141,7 @@ export function StaffCorner({ info }: { readonly info: () => Promise<StaffInfo> 
                   </tr>
                   <tr>
                     <th scope="row">{t('staff.turns')}</th>
-                    <td>{shown.turnsToday}</td>
+                    <td data-testid="staff-turns">{shown.turnsToday}</td>
                   </tr>
                 </tbody>
               </table>

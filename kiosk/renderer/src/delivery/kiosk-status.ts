@@ -1,0 +1,70 @@
+// What the kiosk says of its own health on its retained status topic (docs/kiosk.md): the
+// local store, the queue it shows, what waits to be sent and how long, and what was sent.
+import type { BodyOf } from '@fsbus/shared';
+
+/** A fact waiting this long while the broker is connected is stalled: a person should look. */
+export const DELIVERY_STALL_S = 300;
+
+export interface KioskHealthInput {
+  readonly instance: string;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly now: number;
+  /** Since when the broker link is up, null while it is down. */
+  readonly connectedAt: number | null;
+  /** Facts waiting for their PUBACK (stored or in memory). */
+  readonly pending: number;
+  /** When the oldest of them was taken, null when none waits. */
+  readonly oldestPendingAt: number | null;
+  /** The last fact could not be stored: facts are kept in memory only. */
+  readonly storeFailing: boolean;
+  /** A queue of today was received from the bridge. */
+  readonly queueToday: boolean;
+  readonly visitsSent: number;
+  readonly opinionsSent: number;
+  readonly storeErrors: number;
+  readonly reconnects: number;
+}
+
+/** The kiosk's alarms, as codes. */
+export function kioskAlarms(input: KioskHealthInput): string[] {
+  const alarms: string[] = [];
+  if (input.storeFailing) alarms.push('kiosk_store_failing');
+  // Waiting while connected: what waited through an outage gets its time to drain first.
+  const { oldestPendingAt, connectedAt } = input;
+  if (
+    oldestPendingAt !== null &&
+    connectedAt !== null &&
+    input.now - Math.max(oldestPendingAt, connectedAt) > DELIVERY_STALL_S * 1000
+  )
+    alarms.push('kiosk_delivery_stalled');
+  return alarms;
+}
+
+/** The body of the kiosk's `status` message while it is connected. */
+export function kioskStatus(input: KioskHealthInput): BodyOf<'status'> {
+  const alarms = kioskAlarms(input);
+  return {
+    service: input.instance,
+    state: alarms.length === 0 ? 'online' : 'degraded',
+    version: input.version,
+    startedAt: new Date(input.startedAt).toISOString(),
+    health: {
+      store: input.storeFailing ? 'failing' : 'ok',
+      queue: input.queueToday ? 'live' : 'none',
+    },
+    metrics: {
+      uptime_s: Math.floor((input.now - input.startedAt) / 1000),
+      pending_facts: input.pending,
+      oldest_pending_s:
+        input.oldestPendingAt === null
+          ? 0
+          : Math.max(0, Math.floor((input.now - input.oldestPendingAt) / 1000)),
+      visits_sent: input.visitsSent,
+      opinions_sent: input.opinionsSent,
+      store_errors: input.storeErrors,
+      reconnects: input.reconnects,
+    },
+    alarms,
+  };
+}
