@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { verifyPassword } from '@fsbus/shared/node';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'shared/bin/fsbus-config.js');
@@ -77,5 +78,17 @@ describe('fsbus-config (built)', () => {
     const result = await cli(['hash-password'], {}, 'a long enough password\n');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^scrypt\$16384\$8\$5\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+  });
+
+  it('hashes a staff PIN of digits, which the config then takes and the PIN matches', async () => {
+    const result = await cli(['hash-pin'], {}, '2468\n');
+    expect(result.code).toBe(0);
+    const hash = result.stdout.trim();
+    expect(await verifyPassword('2468', hash)).toBe(true);
+    expect(await verifyPassword('2469', hash)).toBe(false);
+    const check = await cli(['check'], { FSBUS_BUS_ID: 'b1', FSBUS_KIOSK__STAFF_PIN_HASH: hash });
+    expect(check.code).toBe(0);
+    for (const bad of ['12a4\n', '123\n', ''])
+      expect((await cli(['hash-pin'], {}, bad)).stderr).toContain('a staff PIN is 4 to 12 digits');
   });
 });

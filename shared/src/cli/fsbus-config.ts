@@ -1,4 +1,4 @@
-// fsbus-config: checks and shows a bus config, and hashes broker passwords.
+// fsbus-config: checks and shows a bus config, and hashes broker passwords and staff PINs.
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
 import { stringify } from 'yaml';
@@ -15,6 +15,8 @@ Commands:
   show            print the config as every service sees it: defaults filled in,
                   FSBUS_* overrides applied, paths made absolute
   hash-password   read a password on stdin, print its scrypt hash for broker.users
+  hash-pin        read a staff PIN (4-12 digits) on stdin, print its scrypt hash for
+                  kiosk.staffPinHash
 
 Options:
   -c, --config FILE   the bus config (default: $${CONFIG_FILE_ENV}, else defaults and env only)
@@ -80,6 +82,16 @@ async function main(argv: string[]): Promise<number> {
         return EXIT.usage;
       }
       console.log(await hashPassword(password));
+      return EXIT.ok;
+    }
+    case 'hash-pin': {
+      const pin = (await text(process.stdin)).replace(/\r?\n$/, '');
+      // The kiosk's PIN pad has digits only; wrong tries lock it for 30 s after 5 (docs/kiosk.md).
+      if (!/^\d{4,12}$/.test(pin)) {
+        console.error('fsbus-config: a staff PIN is 4 to 12 digits');
+        return EXIT.usage;
+      }
+      console.log(await hashPassword(pin));
       return EXIT.ok;
     }
     case undefined:

@@ -446,12 +446,12 @@ export const ConfigSchema = z
         ),
         staffPinHash: z
           .string()
-          .regex(PASSWORD_HASH, { error: 'an scrypt hash from `fsbus-config hash-password`' })
+          .regex(PASSWORD_HASH, { error: 'an scrypt hash from `fsbus-config hash-pin`' })
           .nullable()
           .default(null)
           .meta({
             description:
-              'scrypt hash of the staff corner’s PIN (long press on the bus name); null: no staff corner.',
+              'scrypt hash of the staff corner’s PIN (3-second press on the bus name), from `fsbus-config hash-pin`; null: no staff corner.',
           }),
         display: z.string().min(1).max(120).nullable().default(null).meta({
           description:
