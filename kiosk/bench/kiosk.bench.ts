@@ -144,7 +144,8 @@ console.log(
 );
 row('navigation to interactive Welcome', 'interactiveMs', TARGETS.interactiveMs);
 row('tap to the next screen', 'tapMs', TARGETS.tapMs);
-const kb = shippedBytes / 1024;
+// Kilobytes of 1,000 bytes: the stricter reading of the target.
+const kb = shippedBytes / 1000;
 console.log(
   `${'JS + CSS shipped (gzip)'.padEnd(34)} ${kb.toFixed(0).padStart(6)} KB  target < ${String(TARGETS.shippedKB)} KB ${kb < TARGETS.shippedKB ? 'ok' : 'MISSED'}`,
 );

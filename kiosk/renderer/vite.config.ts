@@ -3,11 +3,12 @@
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { linguiCatalogues } from './lingui-catalogs.js';
 
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  plugins: [react()],
+  plugins: [linguiCatalogues(), react()],
   // @fsbus/shared from its TypeScript sources, by path (see tsconfig.json).
   resolve: {
     alias: [

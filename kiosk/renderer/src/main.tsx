@@ -9,11 +9,12 @@ import { loadSettings } from './app/settings.js';
 import { Facts } from './delivery/facts.js';
 import { Link } from './delivery/link.js';
 import { KioskStore } from './delivery/store.js';
-import { setLanguage, startI18n } from './i18n/i18n.js';
+import { I18nProvider } from '@lingui/react';
+import { i18n, setLanguage, startI18n } from './i18n/i18n.js';
 
 const settings = await loadSettings();
-await startI18n(settings.languages[0]);
-await setLanguage(settings.languages[0]);
+startI18n(settings.languages[0]);
+setLanguage(settings.languages[0]);
 // Opened on first use, and again after a failure (facts are kept in memory meanwhile).
 const store = new KioskStore();
 const link = new Link({
@@ -44,6 +45,8 @@ const root = document.getElementById('root');
 if (root === null) throw new Error('no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App settings={settings} link={link} facts={facts} />
+    <I18nProvider i18n={i18n}>
+      <App settings={settings} link={link} facts={facts} />
+    </I18nProvider>
   </StrictMode>,
 );

@@ -35,7 +35,7 @@ export function App({ settings, link, facts }: AppProps) {
   flowRef.current = flow;
 
   useEffect(() => {
-    void setLanguage(flow.language);
+    setLanguage(flow.language);
   }, [flow.language]);
   useEffect(() => {
     const root = document.documentElement.classList;

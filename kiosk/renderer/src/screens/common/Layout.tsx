@@ -1,7 +1,7 @@
 // What every screen shares: its heading (focused when the screen appears, so a screen reader
 // and the keyboard start there) and the discreet offline mark.
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useText } from '../../i18n/i18n.js';
 import { UI } from '../../app/icons.js';
 
 export function Screen({
@@ -31,7 +31,7 @@ export function Screen({
 }
 
 export function OfflineMark({ connected }: { readonly connected: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   if (connected) return null;
   const Icon = UI.offline;
   return (

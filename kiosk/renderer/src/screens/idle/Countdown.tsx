@@ -1,7 +1,7 @@
 // Still there? After the idle time, a countdown (at least 20 s) with a big "Continue"; at 0,
 // back to the welcome screen with nothing kept.
 import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
-import { useTranslation } from 'react-i18next';
+import { useText } from '../../i18n/i18n.js';
 
 export function Countdown({
   secondsLeft,
@@ -10,7 +10,7 @@ export function Countdown({
   readonly secondsLeft: number | null;
   readonly onContinue: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   return (
     <ModalOverlay isOpen={secondsLeft !== null} className="overlay" isDismissable={false}>
       <Modal>

@@ -1,7 +1,7 @@
 // Give your opinion: four faces with words (no neutral middle), then optional predefined
 // reasons, then thanks.
 import { Button, CheckboxButton, CheckboxField, CheckboxGroup, Label } from 'react-aria-components';
-import { useTranslation } from 'react-i18next';
+import { useText } from '../../i18n/i18n.js';
 import { OPINION_REASONS, type Language, type ReasonCode } from '@fsbus/shared';
 import { Pictogram, UI } from '../../app/icons.js';
 import { Screen } from '../common/Layout.js';
@@ -16,7 +16,7 @@ export function Faces({
   readonly onRate: (rating: Rating) => void;
   readonly onBack: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const Back = UI.back;
   return (
     <Screen title={t('opinion.title')}>
@@ -33,7 +33,7 @@ export function Faces({
               }}
             >
               {Face ? <Face aria-hidden="true" /> : null}
-              {t(`opinion.rating.${String(rating)}`)}
+              {t(`opinion.rating.${rating}` as const)}
             </Button>
           );
         })}
@@ -61,7 +61,7 @@ export function Reasons({
   readonly onReasons: (reasons: readonly ReasonCode[]) => void;
   readonly onSend: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const Check = UI.check;
   const tone = rating >= 3 ? 'positive' : 'negative';
   return (
@@ -103,7 +103,7 @@ export function Reasons({
 }
 
 export function Thanks({ onHome }: { readonly onHome: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   return (
     <Screen title={t('thanks.title')}>
       <p className="lead">{t('thanks.text')}</p>

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useLongPress } from 'react-aria';
 import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
-import { useTranslation } from 'react-i18next';
+import { useText } from '../../i18n/i18n.js';
 
 export interface StaffInfo {
   readonly instance: string;
@@ -20,7 +20,7 @@ export interface StaffInfo {
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 
 export function StaffCorner({ info }: { readonly info: () => Promise<StaffInfo> }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const [open, setOpen] = useState(false);
   const [pin, setPin] = useState('');
   const [wrong, setWrong] = useState(false);

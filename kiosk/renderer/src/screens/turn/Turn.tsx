@@ -1,7 +1,7 @@
 // Your turn: the number, big; the people before you and the expected wait, live from the
 // bridge's retained queue, with why it is long; a live region announces the number.
 import { Button } from 'react-aria-components';
-import { useTranslation } from 'react-i18next';
+import { useText } from '../../i18n/i18n.js';
 import type { QueueMessage } from '@fsbus/shared';
 import type { IssuedTurn } from '../../delivery/facts.js';
 import { UI } from '../../app/icons.js';
@@ -36,7 +36,7 @@ export function position(
 }
 
 export function Turn({ turn, queue, onDone }: TurnProps) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const Check = UI.check;
   const label = turnLabel(turn);
   const where = position(turn, queue);
@@ -64,7 +64,7 @@ export function Turn({ turn, queue, onDone }: TurnProps) {
           </p>
         )}
         {queue?.waitReason == null || where === null ? null : (
-          <p className="notice">{t(`turn.reason.${queue.waitReason}`)}</p>
+          <p className="notice">{t(`turn.reason.${queue.waitReason}` as const)}</p>
         )}
         {serving === null ? null : (
           <p className="muted">{t('turn.serving', { number: serving })}</p>

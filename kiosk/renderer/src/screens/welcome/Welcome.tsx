@@ -1,7 +1,7 @@
 // Welcome: what the bus is, where it is today and when it is open, the language, the display
 // switches, and the two big actions.
 import { Button, ToggleButton } from 'react-aria-components';
-import { useTranslation } from 'react-i18next';
+import { useText } from '../../i18n/i18n.js';
 import { LANGUAGES, type Language, type PlanMessage, type StopMessage } from '@fsbus/shared';
 import { UI } from '../../app/icons.js';
 import { Screen } from '../common/Layout.js';
@@ -31,7 +31,7 @@ function timeOf(iso: string, language: Language, timeZone: string): string {
 }
 
 function StopToday({ stop, plan, language }: Pick<WelcomeProps, 'stop' | 'plan' | 'language'>) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const timeZone = plan?.timeZone ?? 'Europe/Paris';
   const planned = (stopId: string) => plan?.stops.find((s) => s.stopId === stopId);
   if (stop?.state === 'arrived' && stop.current !== null) {
@@ -75,7 +75,7 @@ function StopToday({ stop, plan, language }: Pick<WelcomeProps, 'stop' | 'plan' 
 }
 
 export function Welcome(props: WelcomeProps) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const Procedure = UI.procedure;
   const Opinion = UI.opinion;
   const LargeText = UI.largeText;

@@ -10,7 +10,7 @@ import {
   RadioField,
   RadioGroup,
 } from 'react-aria-components';
-import { useTranslation } from 'react-i18next';
+import { useText } from '../../i18n/i18n.js';
 import type { Language, Partner, PartnerCode } from '@fsbus/shared';
 import { Pictogram, UI } from '../../app/icons.js';
 import { Screen } from '../common/Layout.js';
@@ -27,7 +27,7 @@ export interface WhyProps {
 }
 
 export function Why(props: WhyProps) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const Back = UI.back;
   const Check = UI.check;
   const none = props.partners.length === 0;
