@@ -8,7 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { LANGUAGE_CODES, LANGUAGES } from '@fsbus/shared';
-import { kioskBrowser, kioskBus, screenshot } from './kiosk-harness.js';
+import { kioskOnBus, screenshot } from './kiosk-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -50,12 +50,7 @@ async function check(page: Page, name: string) {
 
 describe('the kiosk is accessible', () => {
   it('passes axe and the 48 px rule on every screen in every language, with Arabic right to left', async () => {
-    const bus = await kioskBus(cleanups);
-    const kiosk = await bus.kiosk();
-    const browser = await kioskBrowser(cleanups);
-    const page = await browser.page(kiosk.url);
-    await page.clock.install();
-    await page.reload();
+    const { page } = await kioskOnBus(cleanups, { clock: true });
     for (const language of LANGUAGE_CODES) {
       const name = LANGUAGES[language].name;
       await page.getByRole('button', { name, exact: true }).click();
@@ -110,10 +105,7 @@ describe('the kiosk is accessible', () => {
   }, 180_000);
 
   it('works with the keyboard alone: a visit and an opinion', async () => {
-    const bus = await kioskBus(cleanups);
-    const kiosk = await bus.kiosk();
-    const browser = await kioskBrowser(cleanups);
-    const page = await browser.page(kiosk.url);
+    const { bus, page } = await kioskOnBus(cleanups);
     const focused = () => page.evaluate(() => document.activeElement?.textContent.trim() ?? '');
     /** Tabs until the focused element's text matches. */
     const tabTo = async (text: RegExp, limit = 40) => {

@@ -209,6 +209,39 @@ export async function kioskBrowser(cleanups: Cleanups, options: { profile?: stri
   };
 }
 
+/**
+ * A bus with one kiosk (kiosk-1) shown in a fresh Chromium page. With `clock`, the page's
+ * timers run on the test's clock (page.clock), installed before the screen starts.
+ */
+export async function kioskOnBus(cleanups: Cleanups, options: { clock?: boolean } = {}) {
+  const bus = await kioskBus(cleanups);
+  const kiosk = await bus.kiosk();
+  const browser = await kioskBrowser(cleanups);
+  const page = await browser.page(kiosk.url);
+  if (options.clock === true) {
+    await page.clock.install();
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+  }
+  return { bus, kiosk, browser, page };
+}
+
+/** Holds the pointer on the staff corner for `ms` of the page's clock (installed). */
+export async function pressStaffCorner(page: Page, ms: number): Promise<void> {
+  const box = await page.getByTestId('staff-corner').boundingBox();
+  if (box === null) throw new Error('no staff corner on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.clock.runFor(ms);
+  await page.mouse.up();
+}
+
+/** Types a PIN on the staff corner's pad and opens (French screen). */
+export async function typeStaffPin(page: Page, pin: string): Promise<void> {
+  for (const digit of pin) await page.getByRole('button', { name: `Chiffre ${digit}` }).click();
+  await page.getByRole('button', { name: 'Ouvrir' }).click();
+}
+
 /** Saves a screenshot as test/artefacts/kiosk/{name}.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTEFACTS, { recursive: true });

@@ -6,11 +6,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { MessageFactory } from '@fsbus/shared';
 import { BUS, until } from '../broker/test/harness.js';
 import { localTime } from '../firmware-bridge/src/sources/simulator/demo-plan.js';
-import { STAFF_PIN, kioskBrowser, kioskBus, screenshot } from './kiosk-harness.js';
+import {
+  STAFF_PIN,
+  kioskBrowser,
+  kioskBus,
+  kioskOnBus,
+  pressStaffCorner,
+  screenshot,
+  typeStaffPin,
+} from './kiosk-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -37,21 +44,6 @@ function planHereNow(now: number) {
       },
     ],
   });
-}
-
-/** Holds the pointer on the staff corner for `ms` of the page's (installed) clock. */
-async function press(page: Page, ms: number) {
-  const box = await page.getByTestId('staff-corner').boundingBox();
-  if (box === null) throw new Error('no staff corner');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.clock.runFor(ms);
-  await page.mouse.up();
-}
-
-async function typePin(page: Page, pin: string) {
-  for (const digit of pin) await page.getByRole('button', { name: `Chiffre ${digit}` }).click();
-  await page.getByRole('button', { name: 'Ouvrir' }).click();
 }
 
 describe('the kiosk at a stop, for staff', () => {
@@ -91,18 +83,12 @@ describe('the kiosk at a stop, for staff', () => {
   }, 60_000);
 
   it('opens the staff corner on a 3 s press and the right PIN only, and shows the kiosk’s health', async () => {
-    const bus = await kioskBus(cleanups);
-    const kiosk = await bus.kiosk();
-    const browser = await kioskBrowser(cleanups);
-    const page = await browser.page(kiosk.url);
-    await page.clock.install();
-    await page.reload();
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    const { bus, browser, page } = await kioskOnBus(cleanups, { clock: true });
     const dialog = page.getByRole('dialog', { name: 'Espace réservé au personnel' });
 
     // A visitor's tap, or a press under 3 s, opens nothing.
     await page.getByTestId('staff-corner').click();
-    await press(page, 2000);
+    await pressStaffCorner(page, 2000);
     expect(await dialog.count()).toBe(0);
 
     // One visit first, so there is something to show.
@@ -113,12 +99,12 @@ describe('the kiosk at a stop, for staff', () => {
     await until(() => bus.visits().length === 1, 'the visit');
     await page.getByRole('button', { name: 'J’ai mon numéro' }).click();
 
-    await press(page, 3100);
+    await pressStaffCorner(page, 3100);
     await dialog.waitFor();
-    await typePin(page, '1111');
+    await typeStaffPin(page, '1111');
     await dialog.getByText('Code incorrect.').waitFor();
     expect(await page.getByTestId('staff-pending').count()).toBe(0);
-    await typePin(page, STAFF_PIN);
+    await typeStaffPin(page, STAFF_PIN);
     await page.getByTestId('staff-pending').waitFor();
     expect(await page.getByTestId('staff-pending').textContent()).toBe('0');
     expect(await page.getByTestId('staff-turns').textContent()).toBe('1');
@@ -133,7 +119,7 @@ describe('the kiosk at a stop, for staff', () => {
     // Closed, nothing of it stays: the next opening asks for the PIN again.
     await dialog.getByRole('button', { name: 'Fermer' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await press(page, 3100);
+    await pressStaffCorner(page, 3100);
     await dialog.getByRole('button', { name: 'Ouvrir' }).waitFor();
     expect(await page.getByTestId('staff-pending').count()).toBe(0);
     // The 403 of the wrong PIN is the only error the page saw.
@@ -141,12 +127,7 @@ describe('the kiosk at a stop, for staff', () => {
   }, 60_000);
 
   it('publishes its status: store, queue, what waits and what was sent; its last will says offline', async () => {
-    const bus = await kioskBus(cleanups);
-    const kiosk = await bus.kiosk();
-    const browser = await kioskBrowser(cleanups);
-    const page = await browser.page(kiosk.url);
-    await page.clock.install();
-    await page.reload();
+    const { bus, page } = await kioskOnBus(cleanups, { clock: true });
     await until(() => bus.status('kiosk-1')?.state === 'online', 'the kiosk online');
     expect(bus.status('kiosk-1')?.metrics.visits_sent).toBe(0);
     await page.getByRole('button', { name: 'Je viens pour une démarche' }).click();

@@ -8,7 +8,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { until } from '../broker/test/harness.js';
-import { STAFF_PIN, kioskBrowser, kioskBus, screenshot } from './kiosk-harness.js';
+import {
+  STAFF_PIN,
+  kioskBrowser,
+  kioskBus,
+  pressStaffCorner,
+  screenshot,
+  typeStaffPin,
+} from './kiosk-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -93,15 +100,8 @@ describe('the kiosk’s own storage', () => {
     // Staff see it in the corner.
     await page.getByRole('button', { name: 'Accueil' }).click();
     await page.clock.install();
-    const corner = await page.getByTestId('staff-corner').boundingBox();
-    if (corner === null) throw new Error('no staff corner');
-    await page.mouse.move(corner.x + 5, corner.y + 5);
-    await page.mouse.down();
-    await page.clock.runFor(3100);
-    await page.mouse.up();
-    for (const digit of STAFF_PIN)
-      await page.getByRole('button', { name: `Chiffre ${digit}` }).click();
-    await page.getByRole('button', { name: 'Ouvrir' }).click();
+    await pressStaffCorner(page, 3100);
+    await typeStaffPin(page, STAFF_PIN);
     const store = page.getByTestId('staff-store');
     await store.waitFor();
     expect(await store.textContent()).toMatch(/^en panne/);

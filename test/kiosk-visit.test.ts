@@ -2,7 +2,7 @@
 // numbers of two kiosks through restarts, and delivery through a broker outage.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { kioskBrowser, kioskBus, screenshot } from './kiosk-harness.js';
+import { kioskBrowser, kioskBus, kioskOnBus, screenshot } from './kiosk-harness.js';
 import { until } from '../broker/test/harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -28,10 +28,7 @@ async function checkIn(page: Page, shots?: string): Promise<string> {
 
 describe('the visitor kiosk', () => {
   it('takes a visit: one valid visit published, the turn shown is the one in the queue', async () => {
-    const bus = await kioskBus(cleanups);
-    const kiosk = await bus.kiosk();
-    const browser = await kioskBrowser(cleanups);
-    const page = await browser.page(kiosk.url);
+    const { bus, browser, page } = await kioskOnBus(cleanups);
     await until(() => bus.queue() !== undefined, 'the retained queue');
     await screenshot(page, 'fr-welcome');
 
@@ -65,12 +62,7 @@ describe('the visitor kiosk', () => {
   }, 60_000);
 
   it('takes one opinion, and a second press within 5 s of it counts once', async () => {
-    const bus = await kioskBus(cleanups);
-    const kiosk = await bus.kiosk();
-    const browser = await kioskBrowser(cleanups);
-    const page = await browser.page(kiosk.url);
-    await page.clock.install();
-    await page.reload();
+    const { bus, browser, page } = await kioskOnBus(cleanups, { clock: true });
     await page.getByRole('button', { name: 'Je donne mon avis' }).click();
     await page.getByRole('heading', { name: 'Comment s’est passée votre visite ?' }).waitFor();
     await screenshot(page, 'fr-opinion');
@@ -107,12 +99,7 @@ describe('the visitor kiosk', () => {
   }, 60_000);
 
   it('counts down after the idle time, Continue keeps the screen, and the end clears everything', async () => {
-    const bus = await kioskBus(cleanups);
-    const kiosk = await bus.kiosk();
-    const browser = await kioskBrowser(cleanups);
-    const page = await browser.page(kiosk.url);
-    await page.clock.install();
-    await page.reload();
+    const { bus, page } = await kioskOnBus(cleanups, { clock: true });
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'I am here for a procedure' }).click();
     await page.getByText('Pension', { exact: true }).click();
@@ -163,10 +150,7 @@ describe('the visitor kiosk', () => {
   }, 90_000);
 
   it('delivers every fact once through a broker outage and a reload, with only a discreet offline mark', async () => {
-    const bus = await kioskBus(cleanups);
-    const kiosk = await bus.kiosk();
-    const browser = await kioskBrowser(cleanups);
-    const page = await browser.page(kiosk.url);
+    const { bus, page } = await kioskOnBus(cleanups);
     await page.getByRole('button', { name: 'Je viens pour une démarche' }).waitFor();
     await bus.stopBroker();
     await page.getByTestId('offline').waitFor();
