@@ -12,6 +12,7 @@ import { KioskStore } from './delivery/store.js';
 import { I18nProvider } from '@lingui/react';
 import { i18n, setLanguage, startI18n } from './i18n/i18n.js';
 
+const startedAt = Date.now();
 const settings = await loadSettings();
 startI18n(settings.languages[0]);
 setLanguage(settings.languages[0]);
@@ -24,6 +25,7 @@ const link = new Link({
   brokerUrl: settings.brokerUrl,
   password: settings.password,
   version: settings.version,
+  startedAt,
 });
 const facts = new Facts({
   store,
@@ -39,6 +41,7 @@ const facts = new Facts({
   keepInMemory: (fact) => {
     link.keepInMemory(fact);
   },
+  startedAt,
 });
 
 const root = document.getElementById('root');

@@ -69,6 +69,10 @@ describe('fsbus-kiosk', () => {
       languages: ['fr', 'en', 'ar'],
       idleTimeoutS: 60,
     });
+    // HEAD as the shell's app:// protocol answers it: the headers, no body.
+    const head = await fetch(new URL('kiosk-config.json', url), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
     expect(JSON.stringify(settings)).not.toContain('scrypt');
     expect((await fetch(url, { method: 'DELETE' })).status).toBe(405);
   });

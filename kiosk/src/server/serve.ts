@@ -89,8 +89,11 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Run
   const server = createServer((request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const url = new URL(request.url ?? '/', 'http://kiosk');
-    if (url.pathname === '/kiosk-config.json' && request.method === 'GET') {
-      send(response, 200, settings, 'application/json');
+    if (
+      url.pathname === '/kiosk-config.json' &&
+      (request.method === 'GET' || request.method === 'HEAD')
+    ) {
+      send(response, 200, request.method === 'HEAD' ? '' : settings, 'application/json');
       return;
     }
     if (url.pathname === '/staff' && request.method === 'POST') {

@@ -31,6 +31,7 @@ export function App({ settings, link, facts }: AppProps) {
   const [flow, dispatch] = useReducer(flowReducer(defaultLanguage), defaultLanguage, initialFlow);
   const live = useSyncExternalStore(link.subscribe, () => link.state);
   const lastOpinionAt = useRef(0);
+  const takingVisit = useRef(false);
   const flowRef = useRef<Flow>(flow);
   flowRef.current = flow;
 
@@ -67,7 +68,8 @@ export function App({ settings, link, facts }: AppProps) {
         rating: current.rating,
         ...(current.reasons.length > 0 ? { reasons: [...current.reasons] } : {}),
       })
-      .then(() => link.flush());
+      .then(() => link.flush())
+      .catch(reportError);
   };
 
   const idle = useIdle({
@@ -140,7 +142,10 @@ export function App({ settings, link, facts }: AppProps) {
           }}
           onBack={home}
           onConfirm={() => {
-            void facts
+            // One turn per visit, however many times Confirm is pressed while it is taken.
+            if (takingVisit.current) return;
+            takingVisit.current = true;
+            facts
               .visit({
                 stopId,
                 partners: [...flow.partners],
@@ -150,6 +155,10 @@ export function App({ settings, link, facts }: AppProps) {
               .then((turn) => {
                 dispatch({ type: 'turn', turn });
                 return link.flush();
+              })
+              .catch(reportError)
+              .finally(() => {
+                takingVisit.current = false;
               });
           }}
         />

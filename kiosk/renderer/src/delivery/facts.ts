@@ -29,6 +29,8 @@ export interface FactsOptions {
   readonly onStored: (stored: boolean) => void;
   /** Takes a fact the store refused: it is sent from memory. */
   readonly keepInMemory: (fact: PendingFact) => void;
+  /** When this run of the screen started (ms): its seqs start there (see #seqFloor). */
+  readonly startedAt: number;
   readonly now?: () => number;
 }
 
@@ -44,9 +46,16 @@ export class Facts {
   readonly #options: FactsOptions;
   /** The last counters used, for when the store cannot be read: `seq:…`, `turn:…` as stored. */
   readonly #last = new Map<string, number>();
+  /**
+   * Where this run's seqs start: its start time in ms. A stream's first seq of a run is at
+   * least this, so a kiosk whose store was wiped, or failed and lost the counters it used,
+   * never repeats a seq (docs/protocol.md).
+   */
+  readonly #seqFloor: number;
 
   constructor(options: FactsOptions) {
     this.#options = options;
+    this.#seqFloor = Math.floor(options.startedAt);
   }
 
   /** Issues the next turn and records the visit with it; resolves once both are kept. */
@@ -92,35 +101,54 @@ export class Facts {
     counters: Readonly<Record<string, (last: number) => number>>,
     body: () => BodyOf<S>,
   ): Promise<void> {
-    const moves: Record<string, (last: number) => number> = {
-      ...counters,
-      [`seq:${stream}`]: (last) => last + 1,
+    const moves = new Map(Object.entries(counters));
+    const seqKey = `seq:${stream}`;
+    // This run's first seq of the stream jumps to the floor; then +1.
+    const firstOfRun = !this.#last.has(seqKey);
+    moves.set(seqKey, (last) => (firstOfRun ? Math.max(last + 1, this.#seqFloor) : last + 1));
+    // The counters as last known: this page's, raised by what the store holds when it can be
+    // read (also when its commit then fails, as on a full disk).
+    const known = new Map(
+      [...moves.keys()].map((key) => [
+        key,
+        this.#last.get(key) ?? (key.startsWith('seq:') ? -1 : 0),
+      ]),
+    );
+    const advance = () => {
+      const next = new Map([...moves].map(([key, move]) => [key, move(known.get(key) ?? 0)]));
+      const fact = this.#fact(stream, next.get(seqKey) ?? 0, now, body());
+      return { next, fact };
     };
     try {
-      const tx = (await this.#options.store.db()).transaction(['counters', 'outbox'], 'readwrite');
-      const stored = tx.objectStore('counters');
-      const next: Record<string, number> = {};
-      for (const [key, move] of Object.entries(moves)) {
-        const last = (await stored.get(key)) ?? (key.startsWith('seq:') ? -1 : 0);
-        next[key] = move(Math.max(last, this.#last.get(key) ?? last));
-        await stored.put(next[key], key);
+      const db = await this.#options.store.db();
+      try {
+        const tx = db.transaction(['counters', 'outbox'], 'readwrite');
+        const stored = tx.objectStore('counters');
+        for (const key of moves.keys()) {
+          const value = await stored.get(key);
+          if (value !== undefined) known.set(key, Math.max(known.get(key) ?? value, value));
+        }
+        // Built before any write: a message that fails its schema (a bug) changes nothing.
+        const { next, fact } = advance();
+        for (const [key, value] of next) await stored.put(value, key);
+        await tx.objectStore('outbox').add(fact);
+        await tx.done;
+        for (const [key, value] of next) this.#last.set(key, value);
+      } catch (error) {
+        if (error instanceof DOMException) this.#options.store.broken(db);
+        throw error;
       }
-      const fact = this.#fact(stream, next[`seq:${stream}`] ?? 0, now, body());
-      await tx.objectStore('outbox').add(fact);
-      await tx.done;
-      for (const [key, value] of Object.entries(next)) this.#last.set(key, value);
-      this.#options.onStored(true);
-    } catch {
-      // Not stored (a full disk, a profile that cannot open): from the counters last used.
-      this.#options.store.broken();
-      const next: Record<string, number> = {};
-      for (const [key, move] of Object.entries(moves)) {
-        next[key] = move(this.#last.get(key) ?? (key.startsWith('seq:') ? -1 : 0));
-        this.#last.set(key, next[key]);
-      }
+    } catch (error) {
+      // IndexedDB fails with DOMExceptions (quota, I/O, a closed connection); anything else is
+      // a bug, which goes up.
+      if (!(error instanceof DOMException)) throw error;
+      const { next, fact } = advance();
+      for (const [key, value] of next) this.#last.set(key, value);
       this.#options.onStored(false);
-      this.#options.keepInMemory(this.#fact(stream, next[`seq:${stream}`] ?? 0, now, body()));
+      this.#options.keepInMemory(fact);
+      return;
     }
+    this.#options.onStored(true);
   }
 
   #now(): number {
@@ -141,7 +169,8 @@ export class Facts {
       stream,
       topic: topicFor(stream, this.#options.busId),
       payload: JSON.stringify(message),
-      takenAt: now,
+      // An opinion's time is kept to the hour, as in its message: nothing ties it to a visit.
+      takenAt: Date.parse(message.ts),
     };
   }
 }

@@ -8,7 +8,8 @@ const healthy: KioskHealthInput = {
   version: '0.1.0',
   startedAt: T0,
   now: T0 + 90_000,
-  connectedAt: T0 + 1000,
+  connected: true,
+  sendingSince: null,
   pending: 0,
   oldestPendingAt: null,
   storeFailing: false,
@@ -48,14 +49,17 @@ describe('the kiosk status', () => {
       ...healthy,
       pending: 40,
       oldestPendingAt: T0 - 3_600_000,
-      connectedAt: healthy.now - 10_000,
+      sendingSince: healthy.now - 10_000,
     };
     expect(kioskStatus(waitedThroughOutage).alarms).toEqual([]);
-    expect(kioskStatus(waitedThroughOutage).metrics.oldest_pending_s).toBe(3690);
+    // In whole minutes (61 min 30 s).
+    expect(kioskStatus(waitedThroughOutage).metrics.oldest_pending_s).toBe(3660);
     const stalled = {
       ...waitedThroughOutage,
-      connectedAt: healthy.now - DELIVERY_STALL_S * 1000 - 1,
+      sendingSince: healthy.now - DELIVERY_STALL_S * 1000 - 1,
     };
     expect(kioskStatus(stalled).alarms).toEqual(['kiosk_delivery_stalled']);
+    // Down again: the alarm waits for the link (the last will says offline meanwhile).
+    expect(kioskStatus({ ...stalled, connected: false }).alarms).toEqual([]);
   });
 });

@@ -10,8 +10,12 @@ export interface KioskHealthInput {
   readonly version: string;
   readonly startedAt: number;
   readonly now: number;
-  /** Since when the broker link is up, null while it is down. */
-  readonly connectedAt: number | null;
+  readonly connected: boolean;
+  /**
+   * Since when facts have waited while the link was up (outages included after that, so a
+   * link that keeps dropping still stalls); null while none waits or the link never came up.
+   */
+  readonly sendingSince: number | null;
   /** Facts waiting for their PUBACK (stored or in memory). */
   readonly pending: number;
   /** When the oldest of them was taken, null when none waits. */
@@ -30,12 +34,13 @@ export interface KioskHealthInput {
 export function kioskAlarms(input: KioskHealthInput): string[] {
   const alarms: string[] = [];
   if (input.storeFailing) alarms.push('kiosk_store_failing');
-  // Waiting while connected: what waited through an outage gets its time to drain first.
-  const { oldestPendingAt, connectedAt } = input;
+  // What waited through an outage gets its time to drain once the link is up.
+  const { oldestPendingAt, sendingSince } = input;
   if (
+    input.connected &&
     oldestPendingAt !== null &&
-    connectedAt !== null &&
-    input.now - Math.max(oldestPendingAt, connectedAt) > DELIVERY_STALL_S * 1000
+    sendingSince !== null &&
+    input.now - Math.max(oldestPendingAt, sendingSince) > DELIVERY_STALL_S * 1000
   )
     alarms.push('kiosk_delivery_stalled');
   return alarms;
@@ -56,10 +61,12 @@ export function kioskStatus(input: KioskHealthInput): BodyOf<'status'> {
     metrics: {
       uptime_s: Math.floor((input.now - input.startedAt) / 1000),
       pending_facts: input.pending,
+      // In whole minutes: an opinion's time is kept to the hour, and a count of seconds would
+      // tell more.
       oldest_pending_s:
         input.oldestPendingAt === null
           ? 0
-          : Math.max(0, Math.floor((input.now - input.oldestPendingAt) / 1000)),
+          : Math.max(0, Math.floor((input.now - input.oldestPendingAt) / 60_000) * 60),
       visits_sent: input.visitsSent,
       opinions_sent: input.opinionsSent,
       store_errors: input.storeErrors,

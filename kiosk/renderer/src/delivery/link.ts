@@ -1,7 +1,7 @@
 // The kiosk's link to the on-board broker (MQTT over WebSocket, role kiosk): it sends the facts
-// waiting in the local store, oldest first, each removed only on its PUBACK, and resent with the
-// same id after an outage or a reload; it receives the retained stop, plan and queue, and
-// publishes the kiosk's status.
+// waiting in the local store (or, while the store fails, in memory), oldest first, each removed
+// only on its PUBACK, and resent with the same id after an outage or a reload; it receives the
+// retained stop, plan and queue, and publishes the kiosk's status.
 import {
   decodeMessage,
   MessageFactory,
@@ -15,7 +15,7 @@ import {
 } from '@fsbus/shared';
 import { kioskStatus, type KioskHealthInput } from './kiosk-status.js';
 import { connectWebSocket, type MqttClient } from './mqtt-ws.js';
-import type { KioskStore, PendingFact } from './store.js';
+import type { KioskDatabase, KioskStore, PendingFact } from './store.js';
 
 export interface LiveState {
   readonly connected: boolean;
@@ -37,6 +37,8 @@ export interface LinkOptions {
   readonly brokerUrl: string;
   readonly password: string | null;
   readonly version: string;
+  /** When this run of the screen started (ms), as its status says. */
+  readonly startedAt: number;
 }
 
 /** Facts in flight at once (each waits for its PUBACK). */
@@ -51,9 +53,11 @@ export class Link {
   /** Facts the store refused, oldest first, until their PUBACK. */
   readonly #inMemory: PendingFact[] = [];
   readonly #statusFactory: MessageFactory;
-  readonly #startedAt = Date.now();
   readonly #counts = { visitsSent: 0, opinionsSent: 0, storeErrors: 0, reconnects: 0 };
-  #connectedAt: number | null = null;
+  /** Since when facts wait while the link is up (reset when none waits). */
+  #sendingSince: number | null = null;
+  /** The last fact taken could not be stored / the link's last store operation failed. */
+  readonly #storeFaults = { taking: false, sending: false };
   #state: LiveState = {
     connected: false,
     pending: 0,
@@ -99,7 +103,6 @@ export class Link {
       },
     });
     this.#client.on('connect', () => {
-      this.#connectedAt = Date.now();
       this.#set({ connected: true });
       const topics = (['stop', 'plan', 'queue'] as const).map((s) => topicFor(s, options.busId));
       this.#client.subscribe(topics, { qos: 1 });
@@ -110,7 +113,6 @@ export class Link {
       this.#counts.reconnects += 1;
     });
     this.#client.on('close', () => {
-      this.#connectedAt = null;
       this.#set({ connected: false });
     });
     this.#client.on('error', () => {
@@ -120,7 +122,10 @@ export class Link {
       this.#receive(topic, payload);
     });
     this.#statusTimer = setInterval(() => {
-      if (this.#state.connected) this.#publishStatus();
+      if (!this.#state.connected) return;
+      this.#publishStatus();
+      // Also what waited for the store to be readable again.
+      void this.flush();
     }, STATUS_INTERVAL_S * 1000);
     void this.#count();
   }
@@ -137,11 +142,9 @@ export class Link {
 
   /** Whether the last fact was stored (false: the store fails, facts are kept in memory). */
   stored(ok: boolean): void {
-    if (!ok) this.#counts.storeErrors += 1;
-    if (ok !== !this.#state.storeFailing) {
-      this.#set({ storeFailing: !ok });
-      this.#statusOnChange();
-    }
+    this.#storeFault('taking', !ok);
+    // Room again: what waits in memory goes to the store, where a reload finds it.
+    if (ok && this.#inMemory.length > 0) void this.#storeMemory();
   }
 
   /** A fact the store refused: it waits here, in memory, for its PUBACK. */
@@ -206,35 +209,59 @@ export class Link {
   async #forget(fact: PendingFact): Promise<void> {
     const index = this.#inMemory.findIndex((f) => f.id === fact.id);
     if (index >= 0) this.#inMemory.splice(index, 1);
-    else if (fact.order !== undefined) {
-      const { store } = this.#options;
-      // A delete that fails leaves the fact to be sent again: the bridge drops it by its id.
-      await store
-        .db()
-        .then((db) => db.delete('outbox', fact.order ?? 0))
-        .catch(() => {
-          store.broken();
-        });
+    const { order } = fact;
+    // A delete that fails leaves the fact to be sent again: the bridge drops it by its id.
+    if (order !== undefined) await this.#onStore((db) => db.delete('outbox', order));
+  }
+
+  /** Moves the facts kept in memory (and not in flight) to the store, oldest first. */
+  async #storeMemory(): Promise<void> {
+    for (const fact of [...this.#inMemory]) {
+      if (this.#inFlight.has(fact.id)) continue;
+      const order = await this.#onStore((db) => db.add('outbox', fact));
+      if (order === undefined) return;
+      const index = this.#inMemory.indexOf(fact);
+      if (index >= 0) this.#inMemory.splice(index, 1);
     }
+  }
+
+  /** One store operation; undefined when it fails (the store then counts as failing). */
+  async #onStore<T>(operation: (db: KioskDatabase) => Promise<T>): Promise<T | undefined> {
+    const { store } = this.#options;
+    let db: KioskDatabase | undefined;
+    try {
+      db = await store.db();
+      const result = await operation(db);
+      this.#storeFault('sending', false);
+      return result;
+    } catch {
+      if (db !== undefined) store.broken(db);
+      this.#storeFault('sending', true);
+      return undefined;
+    }
+  }
+
+  #storeFault(kind: 'taking' | 'sending', failing: boolean): void {
+    if (failing) this.#counts.storeErrors += 1;
+    this.#storeFaults[kind] = failing;
+    const storeFailing = this.#storeFaults.taking || this.#storeFaults.sending;
+    if (storeFailing === this.#state.storeFailing) return;
+    this.#set({ storeFailing });
+    this.#statusOnChange();
   }
 
   /** What waits, oldest first (the store's, then memory's), and its count and age. */
   async #count(): Promise<PendingFact[]> {
-    const { store } = this.#options;
     // What the store holds waits there, safe, until it can be read again.
-    const stored = await store
-      .db()
-      .then((db) => db.getAll('outbox'))
-      .catch(() => {
-        store.broken();
-        return [];
-      });
+    const stored = (await this.#onStore((db) => db.getAll('outbox'))) ?? [];
     const waiting = [...stored, ...this.#inMemory];
     const oldest = waiting.reduce<number | null>(
       (min, fact) =>
         fact.takenAt === undefined ? min : Math.min(min ?? fact.takenAt, fact.takenAt),
       null,
     );
+    if (waiting.length === 0) this.#sendingSince = null;
+    else if (this.#state.connected) this.#sendingSince ??= Date.now();
     this.#set({ pending: waiting.length, oldestPendingAt: oldest });
     this.#statusOnChange();
     return waiting;
@@ -259,9 +286,10 @@ export class Link {
     return {
       instance: this.#options.instance,
       version: this.#options.version,
-      startedAt: this.#startedAt,
+      startedAt: this.#options.startedAt,
       now,
-      connectedAt: this.#connectedAt,
+      connected: this.#state.connected,
+      sendingSince: this.#sendingSince,
       pending: this.#state.pending,
       oldestPendingAt: this.#state.oldestPendingAt,
       storeFailing: this.#state.storeFailing,

@@ -1,6 +1,7 @@
 // The kiosk's persistent local store (IndexedDB): the facts waiting for their PUBACK, in the
 // order they were taken, and the counters that must survive a reload or a restart: each
-// stream's last seq and each service day's last turn number of this kiosk's series.
+// stream's last seq and each service day's last turn number of this kiosk's series. (While it
+// fails, facts wait in the link's memory instead: see link.ts.)
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 export interface PendingFact {
@@ -30,6 +31,7 @@ export type KioskDatabase = IDBPDatabase<KioskDb>;
 export class KioskStore {
   readonly #name: string;
   #db: Promise<KioskDatabase> | null = null;
+  #current: KioskDatabase | null = null;
 
   constructor(name = 'fsbus-kiosk') {
     this.#name = name;
@@ -44,24 +46,31 @@ export class KioskStore {
         db.createObjectStore('counters');
       },
       terminated: () => {
-        if (this.#db === opening) this.#db = null;
+        if (this.#db !== opening) return;
+        this.#db = null;
+        this.#current = null;
       },
     });
     this.#db = opening;
-    opening.catch(() => {
-      if (this.#db === opening) this.#db = null;
-    });
+    opening.then(
+      (db) => {
+        if (this.#db === opening) this.#current = db;
+      },
+      () => {
+        if (this.#db === opening) this.#db = null;
+      },
+    );
     return opening;
   }
 
-  /** A read or a write failed: the next use opens a new connection. */
-  broken(): void {
-    const old = this.#db;
+  /**
+   * A read or a write on `db` failed: the next use opens a new connection (unless another
+   * caller already did).
+   */
+  broken(db: KioskDatabase): void {
+    if (db !== this.#current) return;
     this.#db = null;
-    old
-      ?.then((db) => {
-        db.close();
-      })
-      .catch(() => undefined);
+    this.#current = null;
+    db.close();
   }
 }
