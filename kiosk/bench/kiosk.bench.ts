@@ -2,7 +2,7 @@
 // npm run bench -- kiosk: the kiosk screen in Debian's Chromium, median of 20 each, against a
 // baseline measured side by side in the same browser: a one-button static page served by the
 // same kind of server. Navigation to an interactive Welcome (fresh context, cold cache), tap to
-// the next screen, and the JS + CSS shipped (gzip). Targets: 1.5 s, 100 ms, 250 KB.
+// the next screen, and the JS + CSS shipped (gzip). Targets: 1.5 s, 100 ms, 250 kB.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -147,5 +147,5 @@ row('tap to the next screen', 'tapMs', TARGETS.tapMs);
 // Kilobytes of 1,000 bytes: the stricter reading of the target.
 const kb = shippedBytes / 1000;
 console.log(
-  `${'JS + CSS shipped (gzip)'.padEnd(34)} ${kb.toFixed(0).padStart(6)} KB  target < ${String(TARGETS.shippedKB)} KB ${kb < TARGETS.shippedKB ? 'ok' : 'MISSED'}`,
+  `${'JS + CSS shipped (gzip)'.padEnd(34)} ${kb.toFixed(0).padStart(6)} kB  target < ${String(TARGETS.shippedKB)} kB ${kb < TARGETS.shippedKB ? 'ok' : 'MISSED'}`,
 );

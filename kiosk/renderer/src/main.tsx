@@ -1,6 +1,7 @@
 // The kiosk screen's entry: settings, texts, the local store, the broker link, then the app.
 // First, before anything loads @fsbus/shared's schemas:
 import './no-eval.js';
+import { I18nProvider } from '@lingui/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './theme/theme.css';
@@ -9,13 +10,11 @@ import { loadSettings } from './app/settings.js';
 import { Facts } from './delivery/facts.js';
 import { Link } from './delivery/link.js';
 import { KioskStore } from './delivery/store.js';
-import { I18nProvider } from '@lingui/react';
-import { i18n, setLanguage, startI18n } from './i18n/i18n.js';
+import { i18n, startI18n } from './i18n/i18n.js';
 
 const startedAt = Date.now();
 const settings = await loadSettings();
 startI18n(settings.languages[0]);
-setLanguage(settings.languages[0]);
 // Opened on first use, and again after a failure (facts are kept in memory meanwhile).
 const store = new KioskStore();
 const link = new Link({

@@ -107,7 +107,7 @@ export function App({ settings, link, facts }: AppProps) {
             oldestPendingAt: link.state.oldestPendingAt,
             lastSentAt: link.state.lastSentAt,
             storeFailing: link.state.storeFailing,
-            turnsToday: await facts.lastTurn(today(link.state.plan?.timeZone)),
+            lastTurnToday: await facts.lastTurn(today(link.state.plan?.timeZone)),
           })}
           onLanguage={(language) => {
             dispatch({ type: 'language', language });

@@ -20,7 +20,8 @@ export interface KioskHealthInput {
   readonly pending: number;
   /** When the oldest of them was taken, null when none waits. */
   readonly oldestPendingAt: number | null;
-  /** The last fact could not be stored: facts are kept in memory only. */
+  /** The store fails: the last fact could not be stored (it is kept in memory), or the
+   * store cannot be read. */
   readonly storeFailing: boolean;
   /** A queue of today was received from the bridge. */
   readonly queueToday: boolean;
@@ -31,7 +32,7 @@ export interface KioskHealthInput {
 }
 
 /** The kiosk's alarms, as codes. */
-export function kioskAlarms(input: KioskHealthInput): string[] {
+function kioskAlarms(input: KioskHealthInput): string[] {
   const alarms: string[] = [];
   if (input.storeFailing) alarms.push('kiosk_store_failing');
   // What waited through an outage gets its time to drain once the link is up.

@@ -23,7 +23,7 @@ export interface LiveState {
   readonly pending: number;
   readonly oldestPendingAt: number | null;
   readonly lastSentAt: number | null;
-  /** The last fact could not be stored (kept in memory only). */
+  /** The store fails: the last fact was kept in memory only, or the store cannot be read. */
   readonly storeFailing: boolean;
   readonly stop: StopMessage | null;
   readonly plan: PlanMessage | null;

@@ -16,9 +16,10 @@ const CATALOGUES: Record<Language, Messages> = { fr, en, ar };
 
 export { i18n };
 
+/** Loads every catalogue and starts in `language`. */
 export function startI18n(language: Language): void {
   i18n.load(CATALOGUES);
-  i18n.activate(language);
+  setLanguage(language);
 }
 
 /** Switches the language, and the page's lang and direction with it. */

@@ -14,7 +14,8 @@ export interface StaffInfo {
   readonly oldestPendingAt: number | null;
   readonly lastSentAt: number | null;
   readonly storeFailing: boolean;
-  readonly turnsToday: number;
+  /** This kiosk's last turn number today, 0 before its first. */
+  readonly lastTurnToday: number;
 }
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
@@ -141,7 +142,7 @@ export function StaffCorner({ info }: { readonly info: () => Promise<StaffInfo> 
                   </tr>
                   <tr>
                     <th scope="row">{t('staff.turns')}</th>
-                    <td data-testid="staff-turns">{shown.turnsToday}</td>
+                    <td data-testid="staff-turns">{shown.lastTurnToday}</td>
                   </tr>
                 </tbody>
               </table>
