@@ -1,5 +1,25 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Authenticator, CHECKS_AT_ONCE, CHECKS_WAITING } from './authenticator.js';
+
+// The real scrypt check, optionally one after another: two checks running at once finish in
+// whichever order the thread pool gives (on a loaded machine the later one can finish first),
+// so a test of the order in which logins are *taken* makes them finish in that order too.
+const serial = vi.hoisted(() => ({ on: false, last: Promise.resolve<unknown>(undefined) }));
+vi.mock('@fsbus/shared/node', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@fsbus/shared/node')>();
+  return {
+    ...real,
+    verifyPassword: (password: string, hash: string): Promise<boolean> => {
+      if (!serial.on) return real.verifyPassword(password, hash);
+      const result = serial.last.then(() => real.verifyPassword(password, hash));
+      serial.last = result.catch(() => undefined);
+      return result;
+    },
+  };
+});
+afterEach(() => {
+  serial.on = false;
+});
 
 describe('Authenticator', () => {
   it('checks two passwords at once, queues 16, and refuses the rest as busy (3)', async () => {
@@ -12,6 +32,7 @@ describe('Authenticator', () => {
   });
 
   it('checks fresh logins before suspect ones, and the newest suspect first, the oldest making way', async () => {
+    serial.on = true;
     const auth = new Authenticator({ users: [], allowAnonymous: false, anonymousRole: 'monitor' });
     const order: string[] = [];
     const attempt = (name: string, suspect: boolean) =>
