@@ -16,6 +16,7 @@ const NATIVE = ['@serialport/bindings-cpp', 'classic-level', 'better-sqlite3'];
 
 const SERVICES = [
   { entry: 'broker/dist/cli.js', out: 'broker/dist/fsbus-broker.mjs' },
+  { entry: 'broker/dist/central/serve.js', out: 'broker/dist/fsbus-central.mjs' },
   { entry: 'firmware-bridge/dist/cli.js', out: 'firmware-bridge/dist/fsbus-bridge.mjs' },
   { entry: 'kiosk/dist/server/cli.js', out: 'kiosk/dist/fsbus-kiosk.mjs' },
   // Electron itself is the runtime that loads it.

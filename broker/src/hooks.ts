@@ -2,16 +2,16 @@
 // (publish/publish-hook.ts), and here subscribe and forward, with the session each login opens.
 // With main.ts, the only modules that touch aedes objects.
 import type { Aedes, AedesPublishPacket, Client, Subscription } from 'aedes';
-import type { SchemaCheck } from '@fsbus/shared';
+import type { LocalPartnerRule, SchemaCheck } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
-import type { AclPolicy } from './acl/policy.js';
+import type { Identity, Policy } from './acl/policy.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { installLoginHooks } from './auth/login-hook.js';
 import { forgetForwardedCounters, watchQoSDeliveries } from './delivery/aedes-client.js';
 import { DuplicateFilter } from './delivery/duplicate-filter.js';
 import { PubackQueue } from './delivery/puback-order.js';
 import { createJudge } from './publish/judge.js';
-import { installPublishHook } from './publish/publish-hook.js';
+import { installPublishHook, type Record } from './publish/publish-hook.js';
 import type { HookContext, Session } from './session.js';
 import { LogThrottle } from './status/log-throttle.js';
 import type { Metrics } from './status/metrics.js';
@@ -20,18 +20,20 @@ import { guardParser } from './validation/packet-guard.js';
 import { RateGate, type RateLimit } from './validation/rate-limiter.js';
 
 export interface HookOptions {
-  readonly policy: AclPolicy;
+  readonly policy: Policy;
   readonly authenticator: Authenticator;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly maxMessageBytes: number;
   /** Local partner codes the bus declares: visits and opinions may name no others. */
-  readonly localPartners: ReadonlySet<string>;
+  readonly localPartners: LocalPartnerRule;
   /** How payloads are checked against their schema (compiled once at start). */
   readonly schemaCheck: SchemaCheck;
   readonly rateLimit: RateLimit;
   /** A queued message the client acknowledged while its queue was replayed: not sent again. */
   readonly acknowledged?: (packet: object) => boolean;
+  /** Stores each accepted message before its PUBACK (central's recorder). */
+  readonly record?: Record;
   /** Milliseconds, for rate limiting and log throttling. */
   readonly now?: () => number;
 }
@@ -46,6 +48,8 @@ export const PACKET_OVERHEAD_BYTES = 4096;
 export interface Hooks {
   /** Takes in a connection aedes just made: its address, and a guard on its parser. */
   adopt(client: Client, address: string): void;
+  /** Who a connection logged in as, if it did. */
+  identityOf(client: Client): Identity | undefined;
   /** Drops what still waits for a token (the broker is stopping). */
   close(): void;
 }
@@ -108,7 +112,7 @@ export function installHooks(broker: Aedes, options: HookOptions): Hooks {
       }),
     }),
   });
-  installPublishHook(context, judge);
+  installPublishHook(context, judge, options.record);
 
   broker.authorizeSubscribe = (client, subscription: Subscription, callback) => {
     const session = sessions.get(client);
@@ -196,6 +200,9 @@ export function installHooks(broker: Aedes, options: HookOptions): Hooks {
           logger.warn({ address, reason: why, detail }, 'connection closed: packet refused');
         });
       });
+    },
+    identityOf(client) {
+      return sessions.get(client)?.identity;
     },
     close() {
       for (const gate of gates.values()) gate.close();

@@ -12,7 +12,7 @@ import {
 } from '@fsbus/shared';
 import type { Logger, Running } from '@fsbus/shared/node';
 import { AclPolicy } from './acl/policy.js';
-import { Authenticator } from './auth/authenticator.js';
+import { Authenticator, accountList } from './auth/authenticator.js';
 import { installHooks } from './hooks.js';
 import { compiledSchemaCheck } from './validation/compiled-schema-check.js';
 import { startListeners, type Listeners } from './listeners/listeners.js';
@@ -83,7 +83,11 @@ export async function startBroker({
   (aedes as EventEmitter).on('error', storeFailed);
   const hooks = installHooks(aedes, {
     policy: new AclPolicy({ busId, rules: settings.acl }),
-    authenticator: new Authenticator(settings),
+    authenticator: new Authenticator({
+      accounts: accountList(settings.users),
+      allowAnonymous: settings.allowAnonymous,
+      anonymousRole: settings.anonymousRole,
+    }),
     metrics,
     logger: logger.child({ component: 'hooks' }),
     maxMessageBytes: settings.maxMessageBytes,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { stringify } from 'yaml';
 import { ConfigSchema } from '../src/config/schema.js';
+import { CentralConfigSchema } from '../src/config/central-schema.js';
 import { envName, unwrap } from '../src/config/introspect.js';
 import { EXAMPLE_BUS_ID } from '../src/protocol/examples.js';
 
@@ -39,6 +40,7 @@ function render(
   value: Record<string, unknown>,
   path: string[],
   lines: string[],
+  withEnv = true,
 ): void {
   const bare = unwrap(schema) as z.ZodObject;
   const indent = '  '.repeat(path.length);
@@ -50,11 +52,12 @@ function render(
     if (childBare instanceof z.ZodObject) {
       if (description) lines.push(`${indent}# ${description}`);
       lines.push(`${indent}${key}:`);
-      render(child, value[key] as Record<string, unknown>, keyPath, lines);
+      render(child, value[key] as Record<string, unknown>, keyPath, lines, withEnv);
       continue;
     }
     const required = !(child instanceof z.ZodDefault);
-    const comment = [description, required ? 'Required.' : undefined, `Env: ${envName(keyPath)}.`]
+    const env = withEnv ? `Env: ${envName(keyPath)}.` : undefined;
+    const comment = [description, required ? 'Required.' : undefined, env]
       .filter(Boolean)
       .join(' ');
     lines.push(`${indent}# ${comment}`);
@@ -78,5 +81,20 @@ export function configExample(): string {
     '# Any key can be overridden by its environment variable (values are YAML).',
   ];
   render(ConfigSchema, defaults, [], lines);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The text of config/central.example.yaml. */
+export function centralConfigExample(): string {
+  const example = { mqtt: { tls: { certFile: 'central.pem', keyFile: 'central.key' } } };
+  const defaults = CentralConfigSchema.parse(example);
+  const lines = [
+    '# fsbus central config (fsbus-central). Generated from shared/src/config/central-schema.ts',
+    '# by `npm run docs`; do not edit by hand. Every key is shown with its default, but for the',
+    '# certificate files, which have none. Relative paths are taken from this file’s folder',
+    '# (credentialsFile and recorder.path from dataDir). No environment overrides: the FSBUS_*',
+    '# variables are the bus’s.',
+  ];
+  render(CentralConfigSchema, defaults, [], lines, false);
   return `${lines.join('\n')}\n`;
 }

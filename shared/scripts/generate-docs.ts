@@ -1,10 +1,10 @@
-// npm run docs: writes docs/schemas/*.json, config/bus.example.yaml and the generated part of
+// npm run docs: writes docs/schemas/*.json, config/{bus,central}.example.yaml and the generated part of
 // docs/protocol.md; with --check, fails listing the files that are stale instead.
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonSchemaFiles } from './json-schemas.js';
-import { configExample } from './config-example.js';
+import { centralConfigExample, configExample } from './config-example.js';
 import { withProtocolBlock } from './protocol-doc.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,6 +23,7 @@ export function expectedFiles(root = REPO_ROOT): Map<string, string> {
   for (const [name, content] of jsonSchemaFiles())
     files.set(path.join(root, 'docs/schemas', name), content);
   files.set(path.join(root, 'config/bus.example.yaml'), configExample());
+  files.set(path.join(root, 'config/central.example.yaml'), centralConfigExample());
   const protocol = path.join(root, 'docs/protocol.md');
   files.set(protocol, withProtocolBlock(read(protocol) ?? ''));
   return files;

@@ -20,3 +20,4 @@ export * from './protocol/message-factory.js';
 export { EXAMPLES, EXAMPLE_BUS_ID } from './protocol/examples.js';
 export { exampleVariants } from './protocol/variants.js';
 export { ConfigSchema, AclRule, BrokerUser, ACL_ACCESS, type Config } from './config/schema.js';
+export { CentralConfigSchema, type CentralConfig } from './config/central-schema.js';

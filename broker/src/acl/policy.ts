@@ -4,6 +4,7 @@ import {
   topicFilter,
   isServiceName,
   type OnBoardRole,
+  type Role,
   type Stream,
 } from '@fsbus/shared';
 import type { AclRule } from '@fsbus/shared';
@@ -12,12 +13,17 @@ import { coversFilter, matchesTopic } from './topic-filter.js';
 /** Who a connected client is. `username` is null for an anonymous client. */
 export interface Identity {
   readonly username: string | null;
-  readonly role: OnBoardRole;
+  readonly role: Role;
+}
+
+/** Gives a logged-in identity its rights (the on-board rules here, central's in central/). */
+export interface Policy {
+  for(identity: Identity): ClientAcl;
 }
 
 export type Access = AclRule['access'];
 
-interface Rule {
+export interface Rule {
   readonly access: Access;
   readonly filter: string;
   readonly origin: 'default' | 'config';
@@ -47,6 +53,10 @@ const ROLE_DEFAULTS: Record<
   monitor: { read: ['#'], write: [], ownStatus: false },
 };
 
+function isOnBoardRole(role: Role): role is OnBoardRole {
+  return role in ROLE_DEFAULTS;
+}
+
 function reads(access: Access): boolean {
   return access === 'read' || access === 'readwrite';
 }
@@ -61,16 +71,12 @@ const CACHE_LIMIT = 1024;
 /** The rights of one connected client, rules resolved once at login. */
 export class ClientAcl {
   readonly #rules: readonly Rule[];
-  readonly #role: OnBoardRole;
+  readonly #role: Role;
   readonly #writeCache = new Map<string, Decision>();
   readonly #readCache = new Map<string, Decision>();
   readonly #reserved: ReadonlySet<string>;
 
-  constructor(
-    role: OnBoardRole,
-    rules: readonly Rule[],
-    reserved: ReadonlySet<string> = new Set(),
-  ) {
+  constructor(role: Role, rules: readonly Rule[], reserved: ReadonlySet<string> = new Set()) {
     this.#role = role;
     this.#rules = rules;
     this.#reserved = reserved;
@@ -135,7 +141,7 @@ export class ClientAcl {
  * The access rules of one bus's broker: the role defaults, then the config's rules. A matching
  * deny rule refuses; then a matching allow rule grants; nothing else is allowed.
  */
-export class AclPolicy {
+export class AclPolicy implements Policy {
   readonly #busId: string;
   readonly #config: readonly AclRule[];
 
@@ -146,6 +152,10 @@ export class AclPolicy {
 
   /** The rights of one identity, placeholders replaced. */
   for(identity: Identity): ClientAcl {
+    if (!isOnBoardRole(identity.role)) {
+      // A central account cannot log in here; if one did, it would get no rights.
+      return new ClientAcl(identity.role, []);
+    }
     const defaults = ROLE_DEFAULTS[identity.role];
     const rule = (access: Access, filter: string, origin: Rule['origin']): Rule => ({
       access,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Authenticator, CHECKS_AT_ONCE, CHECKS_WAITING } from './authenticator.js';
+import { Authenticator, CHECKS_AT_ONCE, CHECKS_WAITING, accountList } from './authenticator.js';
 
 // The real scrypt check, optionally one after another: two checks running at once finish in
 // whichever order the thread pool gives (on a loaded machine the later one can finish first),
@@ -23,7 +23,11 @@ afterEach(() => {
 
 describe('Authenticator', () => {
   it('checks two passwords at once, queues 16, and refuses the rest as busy (3)', async () => {
-    const auth = new Authenticator({ users: [], allowAnonymous: false, anonymousRole: 'monitor' });
+    const auth = new Authenticator({
+      accounts: accountList([]),
+      allowAnonymous: false,
+      anonymousRole: 'monitor',
+    });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => auth.login(`nobody-${String(i)}`, Buffer.from('x'))),
     );
@@ -33,7 +37,11 @@ describe('Authenticator', () => {
 
   it('checks fresh logins before suspect ones, and the newest suspect first, the oldest making way', async () => {
     serial.on = true;
-    const auth = new Authenticator({ users: [], allowAnonymous: false, anonymousRole: 'monitor' });
+    const auth = new Authenticator({
+      accounts: accountList([]),
+      allowAnonymous: false,
+      anonymousRole: 'monitor',
+    });
     const order: string[] = [];
     const attempt = (name: string, suspect: boolean) =>
       auth.login(name, Buffer.from('x'), suspect).then((result) => {
@@ -56,9 +64,9 @@ describe('Authenticator', () => {
 
   it('gives each user the client ids of its name, and anonymous clients the others', () => {
     const auth = new Authenticator({
-      users: [
+      accounts: accountList([
         { username: 'kiosk-1', role: 'kiosk', passwordHash: 'scrypt$16$8$1$c2FsdA==$aGFzaA==' },
-      ],
+      ]),
       allowAnonymous: true,
       anonymousRole: 'monitor',
     });

@@ -1,6 +1,6 @@
 // Checks a client's credentials against the config's accounts and gives it an identity (a role).
 import { verifyPassword } from '@fsbus/shared/node';
-import type { BrokerUser, OnBoardRole } from '@fsbus/shared';
+import type { Role } from '@fsbus/shared';
 import type { Identity } from '../acl/policy.js';
 
 /** Why a login was refused, with the MQTT 3.1.1 CONNACK return code it maps to. */
@@ -12,10 +12,29 @@ export type LoginRefusal =
 export type LoginResult =
   { readonly ok: true; readonly identity: Identity } | ({ readonly ok: false } & LoginRefusal);
 
+/** One account: a user name, its role and the scrypt hash of its password. */
+export interface Account {
+  readonly username: string;
+  readonly role: Role;
+  readonly passwordHash: string;
+}
+
+/** Where accounts are looked up: the config's list on board, a credentials file at central. */
+export interface AccountBook {
+  find(username: string): Account | undefined;
+  usernames(): Iterable<string>;
+}
+
+/** An account book over a fixed list (the on-board broker's `broker.users`). */
+export function accountList(accounts: readonly Account[]): AccountBook {
+  const byName = new Map(accounts.map((account) => [account.username, account]));
+  return { find: (username) => byName.get(username), usernames: () => byName.keys() };
+}
+
 export interface AuthenticatorOptions {
-  readonly users: readonly BrokerUser[];
+  readonly accounts: AccountBook;
   readonly allowAnonymous: boolean;
-  readonly anonymousRole: OnBoardRole;
+  readonly anonymousRole: Role;
 }
 
 /**
@@ -36,7 +55,7 @@ const DECOY_HASH =
   'scrypt$16384$8$5$ZnNidXMtZGVjb3ktc2FsdA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export class Authenticator {
-  readonly #users: ReadonlyMap<string, BrokerUser>;
+  readonly #accounts: AccountBook;
   readonly #options: AuthenticatorOptions;
   #running = 0;
   readonly #fresh: { go: () => void; refuse: Refused }[] = [];
@@ -44,7 +63,7 @@ export class Authenticator {
 
   constructor(options: AuthenticatorOptions) {
     this.#options = options;
-    this.#users = new Map(options.users.map((user) => [user.username, user]));
+    this.#accounts = options.accounts;
   }
 
   /**
@@ -67,7 +86,7 @@ export class Authenticator {
     }
     this.#running += 1;
     try {
-      const user = this.#users.get(username);
+      const user = this.#accounts.find(username);
       const matches = await verifyPassword(
         password?.toString('utf8') ?? '',
         user?.passwordHash ?? DECOY_HASH,
@@ -107,6 +126,6 @@ export class Authenticator {
   ownsClientId(identity: Identity, clientId: string): boolean {
     const ownedBy = (name: string) => clientId === name || clientId.startsWith(`${name}-`);
     if (identity.username !== null) return ownedBy(identity.username);
-    return ![...this.#users.keys()].some(ownedBy);
+    return !Array.from(this.#accounts.usernames()).some(ownedBy);
   }
 }

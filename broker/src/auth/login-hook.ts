@@ -1,6 +1,6 @@
 // The login hooks: what the CONNECT packet says (preConnect), then who may come in (authenticate).
 import type { AuthenticateError, Client, PublishPacket } from 'aedes';
-import type { AclPolicy, ClientAcl, Identity } from '../acl/policy.js';
+import type { ClientAcl, Identity, Policy } from '../acl/policy.js';
 import type { Judge } from '../publish/judge.js';
 import type { HookContext, Session } from '../session.js';
 import type { Authenticator } from './authenticator.js';
@@ -10,7 +10,7 @@ import { LoginThrottle } from './login-throttle.js';
 export const MAX_HELD_REFUSALS = 100;
 
 export interface LoginOptions {
-  readonly policy: AclPolicy;
+  readonly policy: Policy;
   readonly authenticator: Authenticator;
   readonly judge: Judge;
   /** Builds the session of a connection that logged in. */

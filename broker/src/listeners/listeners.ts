@@ -27,7 +27,11 @@ export interface Listeners {
   close(): Promise<void>;
 }
 
-async function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<number> {
+export async function listen(
+  server: TcpServer | HttpServer,
+  port: number,
+  host: string,
+): Promise<number> {
   server.listen(port, host);
   await Promise.race([
     once(server, 'listening'),
@@ -36,7 +40,7 @@ async function listen(server: TcpServer | HttpServer, port: number, host: string
   return (server.address() as AddressInfo).port;
 }
 
-async function close(server: TcpServer | HttpServer, sockets: Set<Socket>): Promise<void> {
+export async function close(server: TcpServer | HttpServer, sockets: Set<Socket>): Promise<void> {
   const closed = new Promise<void>((resolve) =>
     server.close(() => {
       resolve();
@@ -47,7 +51,7 @@ async function close(server: TcpServer | HttpServer, sockets: Set<Socket>): Prom
 }
 
 /** Tracks open sockets so close() does not wait for clients to leave. */
-function tracked(server: TcpServer | HttpServer): Set<Socket> {
+export function tracked(server: TcpServer | HttpServer): Set<Socket> {
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

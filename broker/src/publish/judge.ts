@@ -1,6 +1,6 @@
 // The verdict on one publish: the ACL of its sender, then the size and protocol checks.
 import type { PublishPacket } from 'aedes';
-import { tryParseTopic, type SchemaCheck } from '@fsbus/shared';
+import { tryParseTopic, type LocalPartnerRule, type SchemaCheck } from '@fsbus/shared';
 import type { ClientAcl } from '../acl/policy.js';
 import type { Rejection } from '../status/metrics.js';
 import { checkPayload } from '../validation/payload-check.js';
@@ -8,7 +8,7 @@ import { checkPayload } from '../validation/payload-check.js';
 export interface JudgeOptions {
   readonly maxMessageBytes: number;
   /** Local partner codes the bus declares: visits and opinions may name no others. */
-  readonly localPartners: ReadonlySet<string>;
+  readonly localPartners: LocalPartnerRule;
   /** How payloads are checked against their schema (compiled once at start). */
   readonly schemaCheck: SchemaCheck;
 }

@@ -9,7 +9,14 @@ import type { Judge } from './judge.js';
 
 const EMPTY = Buffer.alloc(0);
 
-export function installPublishHook(context: HookContext, judge: Judge): void {
+/**
+ * Stores a message that passed its verdict (central's recorder); resolves once it is committed,
+ * false when it was stored before (a re-send), which is then acknowledged and not delivered
+ * again. A rejection leaves the message unacknowledged.
+ */
+export type Record = (packet: PublishPacket) => Promise<boolean>;
+
+export function installPublishHook(context: HookContext, judge: Judge, record?: Record): void {
   const { broker, sessions, metrics, logger, throttle } = context;
   // Where a publish goes that must be acknowledged but neither delivered nor retained: a $SYS
   // topic no client can read.
@@ -59,6 +66,13 @@ export function installPublishHook(context: HookContext, judge: Judge): void {
     // with one bad message from reconnecting and resending it forever, since a resend would fail
     // the same way.
     divert(packet);
+  };
+
+  /** Records a message nobody waits for (QoS 0, a last will): a failure is logged. */
+  const recordAside = (packet: PublishPacket) => {
+    record?.({ ...packet }).catch((error: unknown) => {
+      logger.error({ err: error, topic: packet.topic }, 'message not recorded');
+    });
   };
 
   /** Drops a publish that fails its verdict, or marks it accepted; true when accepted. */
@@ -116,11 +130,28 @@ export function installPublishHook(context: HookContext, judge: Judge): void {
         }
         const message = { ...packet };
         divert(packet);
-        publish(message, client, (error) => {
-          // Not acknowledged: aedes closes the connection and the client sends it again.
-          failure = error ?? null;
-          slot.ready();
-        });
+        const deliver = () => {
+          publish(message, client, (error) => {
+            // Not acknowledged: aedes closes the connection and the client sends it again.
+            failure = error ?? null;
+            slot.ready();
+          });
+        };
+        if (!record) {
+          deliver();
+          return;
+        }
+        // Recorded first: the PUBACK leaves only once the message is committed.
+        record(message).then(
+          (fresh) => {
+            if (fresh) deliver();
+            else slot.ready();
+          },
+          (error: unknown) => {
+            failure = error as Error;
+            slot.ready();
+          },
+        );
       },
       () => client.closed,
     );
@@ -131,7 +162,7 @@ export function installPublishHook(context: HookContext, judge: Judge): void {
     if (!client || client.closed) {
       // A last will, published as its connection ends, or left by an earlier run (no client).
       if (client && !session) drop(client, packet, 'acl', 'no session');
-      else settle(client, session, packet);
+      else if (settle(client, session, packet)) recordAside(packet);
       callback(null);
       return;
     }
@@ -142,19 +173,30 @@ export function installPublishHook(context: HookContext, judge: Judge): void {
     }
     switch (packet.qos) {
       case 0:
-        if (session.gate.tryTake()) settle(client, session, packet);
-        else overRate(client, session, packet);
+        if (!session.gate.tryTake()) overRate(client, session, packet);
+        else if (settle(client, session, packet)) recordAside(packet);
         callback(null);
         return;
       case 1:
         deliverThenAcknowledge(client, session, packet, callback);
         return;
       case 2:
-        // aedes stores a QoS 2 message and publishes it before its PUBREC already.
+        // aedes stores a QoS 2 message and publishes it before its PUBREC already; recorded
+        // first (no fsbus client uses QoS 2, and a re-send is delivered again).
         session.gate.enter(
           () => {
-            settle(client, session, packet);
-            callback(null);
+            if (!settle(client, session, packet) || !record) {
+              callback(null);
+              return;
+            }
+            record({ ...packet }).then(
+              () => {
+                callback(null);
+              },
+              (error: unknown) => {
+                callback(error as Error);
+              },
+            );
           },
           () => client.closed,
         );

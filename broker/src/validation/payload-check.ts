@@ -5,6 +5,7 @@ import {
   STREAM_SPECS,
   tryParseTopic,
   type ProtocolErrorCode,
+  type LocalPartnerRule,
   type SchemaCheck,
 } from '@fsbus/shared';
 
@@ -25,7 +26,7 @@ export function checkPayload(
   retain: boolean,
   limits: {
     readonly maxBytes: number;
-    readonly localPartners: ReadonlySet<string>;
+    readonly localPartners: LocalPartnerRule;
     readonly schemaCheck: SchemaCheck;
   },
 ): PayloadVerdict {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { CentralConfigSchema, type CentralConfig } from './central-schema.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { ConfigError, describeExpected, describeValue, type ConfigProblem } from './errors.js';
 import { envName, keysAt, leaves, takesText } from './introspect.js';
@@ -123,6 +124,7 @@ function applyEnv(
 }
 
 function problemsOf(
+  schema: z.ZodType,
   issues: readonly z.core.$ZodIssue[],
   raw: Raw,
   fileSource: string,
@@ -137,7 +139,7 @@ function problemsOf(
   };
   return issues.flatMap((issue): ConfigProblem[] => {
     if (issue.code === 'unrecognized_keys') {
-      const known = keysAt(ConfigSchema, issue.path);
+      const known = keysAt(schema, issue.path);
       return issue.keys.map((key) => ({
         source: sourceOf(issue.path),
         path: [...issue.path, key].join('.'),
@@ -194,18 +196,53 @@ function resolvePaths(config: Config, base: string): Config {
  * folder (outbox.path against dataDir). Throws ConfigError listing every problem.
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
+  return loadWith(ConfigSchema, options, true, resolvePaths);
+}
+
+/**
+ * Loads and validates the central config (no environment overrides: the FSBUS_* variables are
+ * the bus's). Relative paths are resolved against the config file's folder, the credentials
+ * file and the recorder's database against dataDir. Throws ConfigError listing every problem.
+ */
+export function loadCentralConfig(options: Omit<LoadConfigOptions, 'env'> = {}): CentralConfig {
+  return loadWith(CentralConfigSchema, options, false, (config, base) => {
+    const resolve = (p: string) => path.resolve(base, p);
+    const resolveOrNull = (p: string | null) => (p === null ? null : resolve(p));
+    const dataDir = resolve(config.dataDir);
+    return {
+      ...config,
+      dataDir,
+      credentialsFile: path.resolve(dataDir, config.credentialsFile),
+      mqtt: {
+        ...config.mqtt,
+        tls: {
+          certFile: resolveOrNull(config.mqtt.tls.certFile),
+          keyFile: resolveOrNull(config.mqtt.tls.keyFile),
+        },
+      },
+      recorder: { ...config.recorder, path: path.resolve(dataDir, config.recorder.path) },
+    };
+  });
+}
+
+function loadWith<Schema extends z.ZodType>(
+  schema: Schema,
+  options: LoadConfigOptions,
+  useEnv: boolean,
+  resolve: (config: z.output<Schema>, base: string) => z.output<Schema>,
+): z.output<Schema> {
   const file =
     options.file === undefined
       ? undefined
       : path.resolve(options.cwd ?? process.cwd(), options.file);
   const raw = file === undefined ? {} : readFile(file);
   const problems: ConfigProblem[] = [];
-  const applied = applyEnv(raw, options.env ?? {}, problems);
-  const result = ConfigSchema.safeParse(raw, { reportInput: true });
+  const applied = useEnv ? applyEnv(raw, options.env ?? {}, problems) : new Map<string, string>();
+  const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success)
-    problems.push(...problemsOf(result.error.issues, raw, file ?? 'defaults', applied));
+    problems.push(...problemsOf(schema, result.error.issues, raw, file ?? 'defaults', applied));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
-  return resolvePaths(
+  return resolve(
     result.data,
     file === undefined ? (options.cwd ?? process.cwd()) : path.dirname(file),
   );

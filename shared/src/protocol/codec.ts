@@ -46,9 +46,10 @@ export interface DecodeOptions {
   readonly maxBytes?: number;
   /**
    * Local partner codes this bus declares (kiosk.localPartners). A `local-…` code outside this
-   * set is refused, so a code cannot smuggle text in. Default: none declared.
+   * set is refused, so a code cannot smuggle text in. `any`: every well-formed one (central,
+   * which does not hold the buses' configs; their brokers and bridges check). Default: none.
    */
-  readonly localPartners?: ReadonlySet<string>;
+  readonly localPartners?: LocalPartnerRule;
   /**
    * How the parsed payload is checked against its stream's schema. Default: the zod schema. The
    * broker passes a check compiled from the same schemas (see broker/src/validation/) that
@@ -66,14 +67,18 @@ export const zodSchemaCheck: SchemaCheck = (stream, data) => {
   return result.success ? [] : problemsOf(result.error);
 };
 
+/** The local partner codes accepted: a bus's declared set, or `any` well-formed one. */
+export type LocalPartnerRule = ReadonlySet<string> | 'any';
+
 const NO_LOCAL_PARTNERS: ReadonlySet<string> = new Set();
 
 /** Local partner codes of a visit or an opinion that the bus does not declare. */
 function undeclaredPartners(
   stream: Stream,
   message: unknown,
-  declared: ReadonlySet<string>,
+  declared: LocalPartnerRule,
 ): PayloadProblem[] {
+  if (declared === 'any') return [];
   const undeclared = (code: string) => code.startsWith('local-') && !declared.has(code);
   const problem = (path: string): PayloadProblem => ({
     path,
@@ -115,7 +120,7 @@ export function validatePayload<S extends Stream>(
   payload: unknown,
   options: {
     readonly topic?: string;
-    readonly localPartners?: ReadonlySet<string>;
+    readonly localPartners?: LocalPartnerRule;
     readonly schemaCheck?: SchemaCheck;
   } = {},
 ): MessageOf<S> {
@@ -133,7 +138,7 @@ function checked<S extends Stream>(
   stream: S,
   payload: unknown,
   topic: string,
-  localPartners: ReadonlySet<string>,
+  localPartners: LocalPartnerRule,
   schemaCheck: SchemaCheck,
 ): MessageOf<S> {
   const problems = schemaCheck(stream, payload);

@@ -126,7 +126,7 @@ export const STREAM_SPECS = {
     retain: true,
     delivery: 'downlink',
     anonymous: false,
-    publishers: ['central', 'bridge'],
+    publishers: ['planner', 'bridge'],
     subscribers: ['bridge', 'kiosk', 'driver', 'monitor'],
   },
   status: {

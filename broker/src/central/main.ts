@@ -1,0 +1,176 @@
+// fsbus-central: the fleet's broker and recorder, wired from the central config; the only place
+// that knows them all.
+import type { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { Aedes, type Client } from 'aedes';
+import type { CentralConfig } from '@fsbus/shared';
+import { ConfigError, type Logger, type Running } from '@fsbus/shared/node';
+import { Authenticator } from '../auth/authenticator.js';
+import { installHooks } from '../hooks.js';
+import { openBrokerStore } from '../persistence/level.js';
+import { Recorder } from '../recorder/recorder.js';
+import { openSqliteStore, type SqliteStore } from '../recorder/sqlite-store.js';
+import { Metrics } from '../status/metrics.js';
+import { compiledSchemaCheck } from '../validation/compiled-schema-check.js';
+import { CredentialsBook, CredentialsError } from './credentials.js';
+import { startCentralListeners, type CentralPorts } from './listeners.js';
+import { CentralPolicy } from './policy.js';
+
+export interface CentralOptions {
+  readonly config: CentralConfig;
+  readonly logger: Logger;
+  readonly version: string;
+}
+
+export interface RunningCentral extends Running {
+  readonly ports: CentralPorts;
+  readonly metrics: Metrics;
+  readonly recorder: Recorder;
+  /** The recorder's database, for the queries of reports and the API. */
+  readonly store: SqliteStore;
+}
+
+/** How often the credentials file is checked for revoked accounts, ms. */
+const REVOCATION_CHECK_MS = 2000;
+
+/** A credentials problem at start is a config problem: exit 78, one line. */
+function startupProblem(error: CredentialsError): ConfigError {
+  return new ConfigError([
+    {
+      source: 'config',
+      path: 'credentialsFile',
+      expected: 'a credentials file written by fsbus-central add-bus / add-user',
+      found: error.message,
+    },
+  ]);
+}
+
+/**
+ * Starts central: the recorder's database, the broker store under `dataDir/broker`, aedes with
+ * the fsbus hooks and central's rules, and the listeners. Rejects, with everything it opened
+ * closed again, when a port is taken or a file cannot be used.
+ */
+export async function startCentral({ config, logger }: CentralOptions): Promise<RunningCentral> {
+  const metrics = new Metrics();
+  let credentials: CredentialsBook;
+  try {
+    credentials = new CredentialsBook(config.credentialsFile, (problem) => {
+      logger.error(
+        { err: problem.message },
+        'credentials file unusable: the accounts read before stay in force',
+      );
+    });
+  } catch (error) {
+    throw error instanceof CredentialsError ? startupProblem(error) : error;
+  }
+  if (credentials.size === 0) {
+    logger.warn(
+      { file: config.credentialsFile },
+      'no accounts yet: add buses with `fsbus-central add-bus`',
+    );
+  }
+
+  const store = openSqliteStore(config.recorder.path);
+  const recorder = await Recorder.open({
+    store,
+    commitWindowMs: config.recorder.commitWindowMs,
+    logger: logger.child({ component: 'recorder' }),
+  });
+  const storeFailed = (error: unknown) => {
+    metrics.add('store_errors');
+    logger.error({ err: error }, 'broker store failed: retained state may be lost');
+  };
+  const brokerStore = await openBrokerStore(path.join(config.dataDir, 'broker'), storeFailed).catch(
+    async (error: unknown) => {
+      await recorder.stop();
+      throw error;
+    },
+  );
+  const aedes = new Aedes({
+    persistence: brokerStore.persistence,
+    drainTimeout: 30_000,
+    heartbeatInterval: 60_000,
+  });
+  brokerStore.watch(aedes);
+  (aedes as EventEmitter).on('error', storeFailed);
+  const hooks = installHooks(aedes, {
+    policy: new CentralPolicy(),
+    authenticator: new Authenticator({
+      accounts: credentials,
+      allowAnonymous: false,
+      anonymousRole: 'staff',
+    }),
+    metrics,
+    logger: logger.child({ component: 'hooks' }),
+    maxMessageBytes: config.mqtt.maxMessageBytes,
+    localPartners: 'any',
+    schemaCheck: compiledSchemaCheck(),
+    rateLimit: config.mqtt.rateLimit,
+    acknowledged: (packet) => brokerStore.acknowledged(packet),
+    record: async (packet) => {
+      const payload =
+        typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      return (await recorder.record(packet.topic, payload)) !== 'duplicate';
+    },
+  });
+
+  // A revoked account (or one whose role changed) loses its connections at once.
+  const revocations = setInterval(() => {
+    if (!credentials.refresh()) return;
+    const clients = (aedes as unknown as { clients: Record<string, Client> }).clients;
+    for (const client of Object.values(clients)) {
+      const identity = hooks.identityOf(client);
+      if (!identity?.username) continue;
+      if (credentials.find(identity.username)?.role === identity.role) continue;
+      logger.warn(
+        { clientId: client.id, username: identity.username },
+        'client disconnected: its account was revoked',
+      );
+      client.close();
+    }
+  }, REVOCATION_CHECK_MS);
+  revocations.unref();
+
+  const closeAedes = () =>
+    new Promise<void>((resolve) => {
+      hooks.close();
+      aedes.close(() => {
+        resolve();
+      });
+    });
+  let listeners;
+  try {
+    await aedes.listen();
+    listeners = await startCentralListeners(config.mqtt, (stream, address) => {
+      hooks.adopt(aedes.handle(stream), address);
+    });
+  } catch (error) {
+    clearInterval(revocations);
+    await closeAedes();
+    await brokerStore.close();
+    await recorder.stop();
+    throw error;
+  }
+  const { ports } = listeners;
+  if (ports.tcp !== null || ports.ws !== null) {
+    logger.warn(
+      { tcpPort: ports.tcp, wsPort: ports.ws },
+      'plain (unencrypted) MQTT listeners are on: for development only',
+    );
+  }
+  logger.info({ bind: config.mqtt.bind, ...ports }, 'central listening');
+
+  return {
+    ports,
+    metrics,
+    recorder,
+    store,
+    async stop() {
+      clearInterval(revocations);
+      await listeners.close();
+      await closeAedes();
+      await brokerStore.close();
+      await recorder.stop();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Who may read and write which topic at central: each bus in its own lane, staff read all,
+// planners also publish plans.
+import { STREAMS, TOPIC_ROOT, isBusId, topicFilter, type CentralRole } from '@fsbus/shared';
+import { ClientAcl, type Identity, type Policy, type Rule } from '../acl/policy.js';
+
+const rule = (access: Rule['access'], filter: string): Rule => ({
+  access,
+  filter,
+  origin: 'default',
+});
+
+/** Every fsbus topic of every bus. */
+const FLEET = `${TOPIC_ROOT}/#`;
+
+/** What a bus sends to central: every stream of its lane but the plan, which central sends. */
+const UPLINK_STREAMS = STREAMS.filter((stream) => stream !== 'plan');
+
+const ROLE_RULES: Record<CentralRole, (username: string) => Rule[]> = {
+  // A bus writes its own lane and reads its own plan; the judge also checks that the envelope's
+  // busId is the topic's.
+  bus: (busId) => [
+    ...UPLINK_STREAMS.map((stream) => rule('write', topicFilter(stream, busId))),
+    rule('read', topicFilter('plan', busId)),
+  ],
+  staff: () => [rule('read', FLEET)],
+  planner: () => [rule('read', FLEET), rule('write', topicFilter('plan', '+'))],
+};
+
+function isCentralRole(role: string): role is CentralRole {
+  return role in ROLE_RULES;
+}
+
+export class CentralPolicy implements Policy {
+  for(identity: Identity): ClientAcl {
+    const { username, role } = identity;
+    // Central has no anonymous clients, and a bus's name must be a bus id to have a lane.
+    if (username === null || !isCentralRole(role)) return new ClientAcl(role, []);
+    if (role === 'bus' && !isBusId(username)) return new ClientAcl(role, []);
+    return new ClientAcl(role, ROLE_RULES[role](username));
+  }
+}

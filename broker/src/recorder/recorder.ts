@@ -1,0 +1,154 @@
+// The recorder: every valid fsbus message stored once, committed in groups; a message counts as
+// recorded (and its PUBACK may leave) only once its group is committed.
+import { tryParseTopic, type MessageOf, type Stream } from '@fsbus/shared';
+import type { Logger } from '@fsbus/shared/node';
+import { advance, trackKey, type SeqTrack } from './seq-tracker.js';
+import type { PreparedMessage, RecorderStore } from './store.js';
+import { rowsOf } from './tables.js';
+
+export interface RecorderOptions {
+  readonly store: RecorderStore;
+  /** Messages wait at most this long for their group's commit, ms. */
+  readonly commitWindowMs: number;
+  /** A group this large commits at once, without waiting for the window (default 2,000). */
+  readonly maxBatch?: number;
+  readonly logger?: Logger;
+}
+
+/** What became of one message: stored now, already stored (a re-send), or not an fsbus fact. */
+export type Recorded = 'new' | 'duplicate' | 'not_recorded';
+
+interface Pending {
+  readonly message: PreparedMessage;
+  readonly resolve: (fresh: boolean) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class Recorder {
+  readonly #store: RecorderStore;
+  readonly #windowMs: number;
+  readonly #maxBatch: number;
+  readonly #log: Logger | undefined;
+  readonly #tracks = new Map<string, SeqTrack>();
+  #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  #closed = false;
+  readonly #counts = {
+    recorded: 0,
+    duplicates: 0,
+    commits: 0,
+    commit_failures: 0,
+  };
+
+  private constructor(options: RecorderOptions, tracks: readonly SeqTrack[]) {
+    this.#store = options.store;
+    this.#windowMs = options.commitWindowMs;
+    this.#maxBatch = options.maxBatch ?? 2000;
+    this.#log = options.logger;
+    for (const track of tracks)
+      this.#tracks.set(trackKey(track.busId, track.source, track.stream), track);
+  }
+
+  /** A recorder on a store, carrying on its seq tracks. */
+  static async open(options: RecorderOptions): Promise<Recorder> {
+    return new Recorder(options, await options.store.tracks());
+  }
+
+  /**
+   * Records one message that passed its schema (the broker's judge). Resolves once committed:
+   * `new`, or `duplicate` when its id was already recorded (a bus re-sending after a crash);
+   * `not_recorded` at once for what is no fsbus fact (an empty retained payload clearing a
+   * state). Rejects when the commit fails; the message is then not recorded.
+   */
+  record(topic: string, payload: Buffer): Promise<Recorded> {
+    if (this.#closed) return Promise.reject(new Error('the recorder is stopped'));
+    const parts = tryParseTopic(topic);
+    if (!parts || payload.byteLength === 0) return Promise.resolve('not_recorded');
+    const body = payload.toString('utf8');
+    const message = JSON.parse(body) as MessageOf<Stream>;
+    const prepared: PreparedMessage = {
+      rows: rowsOf(parts.stream, message, body),
+      busId: message.busId,
+      source: message.source,
+      stream: parts.stream,
+      seq: message.seq,
+    };
+    return new Promise<boolean>((resolve, reject) => {
+      this.#pending.push({ message: prepared, resolve, reject });
+      if (this.#pending.length >= this.#maxBatch) this.#flushSoon(0);
+      else this.#flushSoon(this.#windowMs);
+    }).then((fresh) => (fresh ? 'new' : 'duplicate'));
+  }
+
+  /** Seq tracks of every bus, publisher and stream (a copy). */
+  tracks(): SeqTrack[] {
+    return [...this.#tracks.values()].map((track) => ({ ...track }));
+  }
+
+  stats(): Record<string, number> {
+    return { ...this.#counts, pending: this.#pending.length };
+  }
+
+  /** Commits what waits, then closes the store. */
+  async stop(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#flush();
+    await this.#writing;
+    await this.#store.close();
+  }
+
+  #flushSoon(delayMs: number): void {
+    if (this.#timer !== undefined && delayMs > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#flush();
+    }, delayMs);
+  }
+
+  /** Starts writing what waits, after the write under way (one transaction at a time). */
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#writing = this.#writing.then(() => this.#write(batch));
+  }
+
+  async #write(batch: readonly Pending[]): Promise<void> {
+    const staged = new Map<string, SeqTrack>();
+    const track = (fresh: readonly boolean[]): SeqTrack[] => {
+      staged.clear();
+      batch.forEach(({ message }, index) => {
+        if (!fresh[index]) return;
+        const key = trackKey(message.busId, message.source, message.stream);
+        staged.set(key, advance(staged.get(key) ?? this.#tracks.get(key), message));
+      });
+      return [...staged.values()];
+    };
+    let fresh: boolean[];
+    try {
+      fresh = await this.#store.write(
+        batch.map((pending) => pending.message),
+        track,
+      );
+    } catch (error) {
+      this.#counts.commit_failures += 1;
+      this.#log?.error(
+        { err: error, messages: batch.length },
+        'recorder commit failed: the messages are not acknowledged, their senders send them again',
+      );
+      for (const pending of batch) pending.reject(error as Error);
+      return;
+    }
+    for (const [key, value] of staged) this.#tracks.set(key, value);
+    this.#counts.commits += 1;
+    batch.forEach((pending, index) => {
+      if (fresh[index]) this.#counts.recorded += 1;
+      else this.#counts.duplicates += 1;
+      pending.resolve(fresh[index] === true);
+    });
+  }
+}

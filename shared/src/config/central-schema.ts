@@ -1,0 +1,151 @@
+// The central config: one file for fsbus-central (the fleet's broker, recorder and API), one schema;
+// config/central.example.yaml is generated from this file.
+import { z } from 'zod';
+
+const ListenPort = z.int().min(0).max(65535);
+const Host = z.string().min(1).max(253);
+const FilePath = z.string().min(1).max(4096);
+
+function section<Shape extends z.ZodRawShape>(shape: Shape, description: string) {
+  const object = z.strictObject(shape);
+  // Every key of a section has a default, so {} is a valid input (see schema.ts).
+  return object.prefault({} as z.input<typeof object>).meta({ description });
+}
+
+/** A listener that is off unless the config gives it a port. */
+const OptionalPort = ListenPort.nullable().default(null);
+
+export const CentralConfigSchema = z
+  .strictObject({
+    dataDir: FilePath.default('/var/lib/fsbus-central').meta({
+      description: 'Folder for the recorder database and the broker’s retained state.',
+    }),
+    credentialsFile: FilePath.default('credentials.json').meta({
+      description:
+        'Accounts (buses, staff, planners) with scrypt password hashes, written by `fsbus-central add-bus` and `add-user`; relative to dataDir. Re-read when it changes: a revoked bus is refused at once.',
+    }),
+    log: section(
+      {
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+          .default('info')
+          .meta({ description: 'Lowest level written (JSON lines on stdout).' }),
+      },
+      'Logging.',
+    ),
+    mqtt: section(
+      {
+        bind: Host.default('127.0.0.1').meta({
+          description: 'Address the MQTT listeners bind; 0.0.0.0 (or ::) to serve the fleet.',
+        }),
+        tlsPort: ListenPort.default(8883).meta({
+          description: 'MQTT over TLS, for the buses (needs tls.certFile and tls.keyFile).',
+        }),
+        wssPort: OptionalPort.meta({
+          description:
+            'MQTT over secure WebSocket, for the staff console (path mqtt.wsPath); null: off.',
+        }),
+        tcpPort: OptionalPort.meta({
+          description:
+            'Plain MQTT over TCP, unencrypted: development only (central warns); null: off.',
+        }),
+        wsPort: OptionalPort.meta({
+          description: 'Plain MQTT over WebSocket, unencrypted: development only; null: off.',
+        }),
+        wsPath: z
+          .string()
+          .regex(/^\/[A-Za-z0-9/_-]*$/, { error: 'a URL path starting with "/"' })
+          .default('/mqtt')
+          .meta({ description: 'WebSocket path.' }),
+        tls: section(
+          {
+            certFile: FilePath.nullable().default(null).meta({
+              description: 'PEM certificate (chain) of central, for mqtts and wss.',
+            }),
+            keyFile: FilePath.nullable().default(null).meta({
+              description: 'PEM private key of central.',
+            }),
+          },
+          'Central’s certificate. Buses check it against the CA in their central.caFile.',
+        ),
+        maxMessageBytes: z
+          .int()
+          .min(256)
+          .max(16 * 1024 * 1024)
+          .default(64 * 1024)
+          .meta({
+            description: 'Largest payload accepted, bytes; larger ones are dropped and counted.',
+          }),
+        rateLimit: section(
+          {
+            messagesPerSecond: z.number().min(0.1).max(1_000_000).default(500).meta({
+              description:
+                'Sustained publishes and subscriptions per account. A bus draining a day’s backlog (a few thousand messages, 100 in flight) does it in seconds; beyond the rate a QoS 1 publish waits its turn (nothing is lost), a QoS 0 one is dropped, and a connection that keeps flooding is closed.',
+            }),
+            burst: z.int().min(1).max(1_000_000).default(5000).meta({
+              description: 'Messages an account may send at once above the sustained rate.',
+            }),
+          },
+          'Per-account rate limit, so one runaway bus cannot starve the fleet.',
+        ),
+      },
+      'The central MQTT broker. TLS for the buses; plain listeners only when a port is given.',
+    ),
+    recorder: section(
+      {
+        path: FilePath.default('central.sqlite').meta({
+          description: 'SQLite file of every message recorded, relative to dataDir.',
+        }),
+        commitWindowMs: z.int().min(1).max(1000).default(50).meta({
+          description:
+            'Messages are committed in one transaction per window; each PUBACK leaves once its message’s transaction committed, ms.',
+        }),
+      },
+      'The recorder: every valid fsbus message stored once (deduplicated by id).',
+    ),
+  })
+  .superRefine((config, ctx) => {
+    const { mqtt } = config;
+    const hasCert = mqtt.tls.certFile !== null && mqtt.tls.keyFile !== null;
+    if ((mqtt.tls.certFile === null) !== (mqtt.tls.keyFile === null)) {
+      const missing = mqtt.tls.certFile === null ? 'certFile' : 'keyFile';
+      ctx.addIssue({
+        code: 'custom',
+        message: 'both certFile and keyFile, or neither',
+        path: ['mqtt', 'tls', missing],
+        input: null,
+      });
+    }
+    if (!hasCert && mqtt.tcpPort === null && mqtt.wsPort === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'a certificate (mqtt.tls.certFile and keyFile) for the TLS listeners, or a plain mqtt.tcpPort for development',
+        path: ['mqtt', 'tls', 'certFile'],
+        input: null,
+      });
+    }
+    const ports = [
+      ['tlsPort', hasCert ? mqtt.tlsPort : null],
+      ['wssPort', hasCert ? mqtt.wssPort : null],
+      ['tcpPort', mqtt.tcpPort],
+      ['wsPort', mqtt.wsPort],
+    ] as const;
+    const seen = new Map<number, string>();
+    for (const [key, port] of ports) {
+      if (port === null || port === 0) continue;
+      const other = seen.get(port);
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `a port other than mqtt.${other}`,
+          path: ['mqtt', key],
+          input: port,
+        });
+      }
+      seen.set(port, key);
+    }
+  });
+
+/** The validated central config, every default filled in and every path absolute. */
+export type CentralConfig = z.output<typeof CentralConfigSchema>;
