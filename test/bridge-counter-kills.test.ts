@@ -1,5 +1,5 @@
 // The door counter through SIGKILLs of the built bridge: a line-protocol counter on a pty, the
-// bridge killed again and again while people come in and out, and central (mosquitto over TLS)
+// bridge killed again and again while people come in and out, and fsbus-central (over TLS)
 // recording what it receives. After every kill: the door events at central add up to the people
 // the device counted, the last occupancy says the same, no occupancy goes back, and no seq of a
 // stream is used twice.
@@ -54,8 +54,19 @@ describe('the door counter through SIGKILLs of the bridge', () => {
       clearInterval(talking);
     });
 
-    const doors = () => (recorder.messages.get('door') ?? []) as DoorMessage[];
-    const occupancies = () => (recorder.messages.get('occupancy') ?? []) as OccupancyMessage[];
+    const doors = () =>
+      recorder.rows<Pick<DoorMessage, 'in' | 'out'>>(
+        'SELECT count_in AS "in", count_out AS "out" FROM door_counts',
+      );
+    const occupancies = () =>
+      recorder
+        .rows<{ body: string }>('SELECT body FROM occupancy_states')
+        .map((row) => JSON.parse(row.body) as OccupancyMessage);
+    /** Seqs in the order central recorded them (rowid: arrival order). */
+    const order = (table: string, where = '') =>
+      recorder
+        .rows<{ seq: number }>(`SELECT seq FROM ${table} ${where} ORDER BY rowid`)
+        .map((row) => row.seq);
     const atCentral = () => ({
       in: doors().reduce((sum, d) => sum + d.in, 0),
       out: doors().reduce((sum, d) => sum + d.out, 0),
@@ -106,11 +117,15 @@ describe('the door counter through SIGKILLs of the bridge', () => {
       expect(byseq[i]?.today.in).toBeGreaterThanOrEqual(byseq[i - 1]?.today.in ?? 0);
       expect(byseq[i]?.today.out).toBeGreaterThanOrEqual(byseq[i - 1]?.today.out ?? 0);
     }
-    for (const stream of ['door', 'occupancy', 'stop', 'status/bridge']) {
-      const seqs = recorder.order.get(stream) ?? [];
+    for (const [stream, seqs] of [
+      ['door', order('door_counts')],
+      ['occupancy', order('occupancy_states')],
+      ['stop', order('stop_events')],
+      ['status/bridge', order('statuses', "WHERE service = 'bridge'")],
+    ] as const) {
       expect(new Set(seqs).size, `${stream}: seq used twice`).toBe(seqs.length);
     }
-    const doorSeqs = recorder.order.get('door') ?? [];
+    const doorSeqs = order('door_counts');
     expect(doorSeqs).toEqual([...doorSeqs].sort((a, b) => a - b));
     expect(device.truth.in).toBeGreaterThan(40);
   }, 600_000);

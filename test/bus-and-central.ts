@@ -1,17 +1,15 @@
-// The bus and central for end-to-end tests: the on-board broker, central (Debian's mosquitto over
-// TLS from a test CA) with a recorder, and the password files a bridge needs.
+// The bus and central for end-to-end tests: the on-board broker, central (the built fsbus-central
+// over TLS from a test CA, its recorder's database read beside it), and the password files a
+// bridge needs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUS, PASSWORD, startTestBroker, testConfig } from '../broker/test/harness.js';
-import { makePki, Recorder, startMosquitto } from './central-stand-in.js';
+import { CentralRecord, centralProcess, centralSetup, secretOf } from './central-harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** The bus's password at central (central.passwordFile holds it). */
-export const BUS_SECRET = 'bus secret';
 
 /** Starts it all in a new folder; `cleanups` gets what stops and removes it. */
 export async function busAndCentral(cleanups: (() => Promise<void> | void)[]) {
@@ -19,24 +17,23 @@ export async function busAndCentral(cleanups: (() => Promise<void> | void)[]) {
   cleanups.push(() => {
     rmSync(dir, { recursive: true, force: true });
   });
-  const pki = await makePki(dir);
-  const mosquitto = await startMosquitto(dir, pki, {
-    [BUS]: BUS_SECRET,
-    central: 'central secret',
+  const setup = await centralSetup(path.join(dir, 'central-home'), [
+    { username: BUS, role: 'bus' },
+    { username: 'staff', role: 'staff' },
+    { username: 'planner', role: 'planner' },
+  ]);
+  const { pki } = setup;
+  const central = await centralProcess(setup, 'staff');
+  cleanups.push(() => central.stop());
+  const recorder = new CentralRecord(setup.recorderFile);
+  cleanups.push(() => {
+    recorder.close();
   });
-  cleanups.push(() => mosquitto.stop());
-  const ca = readFileSync(pki.caFile);
-  const recorder = await Recorder.start(`mqtts://127.0.0.1:${String(mosquitto.port)}`, {
-    username: 'central',
-    password: 'central secret',
-    ca,
-  });
-  cleanups.push(() => recorder.stop());
   const onboard = await startTestBroker(testConfig(path.join(dir, 'onboard')));
   cleanups.push(() => onboard.stop());
   writeFileSync(path.join(dir, 'bridge.password'), PASSWORD);
-  writeFileSync(path.join(dir, 'central.password'), BUS_SECRET);
-  return { dir, pki, mosquitto, recorder, onboard };
+  writeFileSync(path.join(dir, 'central.password'), secretOf(BUS));
+  return { dir, pki, setup, central, recorder, onboard };
 }
 
 type BusAndCentral = Awaited<ReturnType<typeof busAndCentral>>;
@@ -46,7 +43,7 @@ type BusAndCentral = Awaited<ReturnType<typeof busAndCentral>>;
  * central, with `counter` as its counter section: `start` spawns it again after a kill.
  */
 export function builtBridge(
-  { dir, pki, mosquitto, onboard }: BusAndCentral,
+  { dir, pki, central, onboard }: BusAndCentral,
   options: { dataDir: string; counter: string },
 ) {
   const configFile = path.join(dir, 'bus.yaml');
@@ -59,7 +56,7 @@ export function builtBridge(
       'gnss: { source: simulator }',
       `counter: ${options.counter}`,
       `bridge: { brokerUrl: "${onboard.url}", passwordFile: ${path.join(dir, 'bridge.password')} }`,
-      `central: { url: "mqtts://127.0.0.1:${String(mosquitto.port)}", caFile: ${pki.caFile}, passwordFile: ${path.join(dir, 'central.password')} }`,
+      `central: { url: "mqtts://127.0.0.1:${String(central.port)}", caFile: ${pki.caFile}, passwordFile: ${path.join(dir, 'central.password')} }`,
       '',
     ].join('\n'),
   );

@@ -1,15 +1,17 @@
 // fsbus-central for tests: a test CA, a config file, accounts with known passwords, and central
 // itself, in this process (its store and logs at hand) or as the built service (to kill it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { CentralRole } from '@fsbus/shared';
 import { createLogger, hashPassword, loadCentralConfig } from '@fsbus/shared/node';
 import { startCentral, type RunningCentral } from '../broker/src/central/main.js';
 import { writeCredentials } from '../broker/src/central/credentials.js';
+import { TABLES } from '../broker/src/recorder/tables.js';
 import { freePort, makePki, type TestPki } from './central-stand-in.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,6 +29,8 @@ export interface CentralSetup {
   /** mqtts:// port (fixed, so a restarted central comes back on it). */
   readonly tlsPort: number;
   readonly url: string;
+  /** The recorder's database. */
+  readonly recorderFile: string;
 }
 
 /**
@@ -67,7 +71,14 @@ export async function centralSetup(
       })),
     ),
   });
-  return { dir, pki, configFile, tlsPort, url: `mqtts://127.0.0.1:${String(tlsPort)}` };
+  return {
+    dir,
+    pki,
+    configFile,
+    tlsPort,
+    url: `mqtts://127.0.0.1:${String(tlsPort)}`,
+    recorderFile: config.recorder.path,
+  };
 }
 
 export interface InProcessCentral {
@@ -90,22 +101,96 @@ export async function startCentralHere(setup: CentralSetup): Promise<InProcessCe
   return { central, logs, stop: () => central.stop() };
 }
 
-/** The built service (its launcher, as a service manager runs it); `start` again after a kill. */
-export function builtCentral(setup: CentralSetup) {
+export interface CentralProcess {
+  readonly port: number;
+  /** Stops it (SIGTERM: a clean stop; SIGKILL: a crash) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port and data, once it answers logins. */
+  restart(): Promise<void>;
+}
+
+/**
+ * The built service (its launcher, as a service manager runs it), ready once a TLS client gets
+ * a CONNACK; `account` is one it can log in with to check.
+ */
+export async function centralProcess(
+  setup: CentralSetup,
+  account: string,
+): Promise<CentralProcess> {
   let child: ChildProcess | null = null;
-  return {
-    start(): ChildProcess {
-      child = spawn(
-        path.join(ROOT, 'broker/bin/fsbus-central.js'),
-        ['serve', '--config', setup.configFile],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
+  const launch = async () => {
+    const started = spawn(
+      path.join(ROOT, 'broker/bin/fsbus-central.js'),
+      ['serve', '--config', setup.configFile],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    started.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child = started;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (started.exitCode !== null) throw new Error(`fsbus-central exited: ${stderr}`);
+      const probe = connectToCentral(setup, account, { connectTimeout: 1000 });
+      const answered = await connected(probe).then(
+        () => true,
+        () => false,
       );
-      return child;
-    },
-    get child(): ChildProcess | null {
-      return child;
-    },
+      probe.end(true);
+      if (answered) return;
+      if (Date.now() > deadline) throw new Error(`fsbus-central did not start: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   };
+  await launch();
+  return {
+    port: setup.tlsPort,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      const running: ChildProcess | null = child;
+      if (running === null || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill(signal);
+      await exited;
+    },
+    restart: launch,
+  };
+}
+
+/** Every keyed table of the recorder: where an envelope id can be. */
+const MESSAGE_TABLES = TABLES.filter((table) => table.key === 'id').map((table) => table.name);
+
+/**
+ * What central recorded, read from its database (read-only, beside the running central): the
+ * ids of every message, the rows of a query.
+ */
+export class CentralRecord {
+  #db: Database.Database | null = null;
+
+  constructor(private readonly file: string) {}
+
+  /** Every envelope id recorded (a fresh read each time). */
+  get ids(): Set<string> {
+    const db = this.#open();
+    if (db === null) return new Set();
+    const union = MESSAGE_TABLES.map((table) => `SELECT id FROM ${table}`).join(' UNION ALL ');
+    return new Set(db.prepare(union).pluck().all() as string[]);
+  }
+
+  rows<T>(sql: string, ...params: unknown[]): T[] {
+    const db = this.#open();
+    return db === null ? [] : (db.prepare(sql).all(...params) as T[]);
+  }
+
+  close(): void {
+    this.#db?.close();
+    this.#db = null;
+  }
+
+  #open(): Database.Database | null {
+    if (this.#db === null && existsSync(this.file)) {
+      this.#db = new Database(this.file, { readonly: true, fileMustExist: true });
+    }
+    return this.#db;
+  }
 }
 
 /** An mqtt.js client logged in to central as `username` over TLS with the test CA. */

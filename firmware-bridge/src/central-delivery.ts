@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   STREAM_SPECS,
   statusTopic,
+  topicFor,
   type Config,
   type MessageFactory,
   type Stream,
@@ -58,6 +59,8 @@ export interface CentralDeliveryOptions {
   readonly now: () => number;
   /** Health changed: the status should say so now. */
   readonly onHealth: () => void;
+  /** A message central sent this bus (its day plan); must not throw. */
+  readonly onDownlink?: (topic: string, payload: Buffer) => void;
   /** After a refusal, how long before the outbox is asked again, ms (default 5 s). */
   readonly ingestRetryMs?: number;
 }
@@ -217,6 +220,9 @@ export async function startCentralDelivery(
       keepaliveS: central.keepaliveS,
       source: outbox,
       status: { topic: statusTopic(busId, 'uplink'), payload: statusPayload },
+      ...(options.onDownlink
+        ? { downlink: { topics: [topicFor('plan', busId)], onMessage: options.onDownlink } }
+        : {}),
       logger: options.logger.child({ component: 'uplink' }),
       now,
       onState: (state) => {

@@ -134,6 +134,11 @@ export async function startBridge({
   let clockSkewed = false;
   let started = false;
   let central: CentralDelivery;
+  // Central's plan may come before the rest is wired: the latest waits for it.
+  const downlink: {
+    take: ((topic: string, payload: Buffer) => void) | null;
+    waiting: { topic: string; payload: Buffer } | null;
+  } = { take: null, waiting: null };
   try {
     central = await startCentralDelivery({
       config,
@@ -142,6 +147,10 @@ export async function startBridge({
       version,
       logger,
       now,
+      onDownlink: (topic, payload) => {
+        if (downlink.take) downlink.take(topic, payload);
+        else downlink.waiting = { topic, payload };
+      },
       onHealth: () => {
         if (started) reporter.reportNow().catch(reportFailed);
       },
@@ -267,6 +276,37 @@ export async function startBridge({
     }
     // The plan's time zone may start another service day.
     queue.tick();
+  };
+
+  /** A plan central sent on this bus's lane: taken (unless a plan file rules), and acknowledged. */
+  let ignoredPlanId: string | null = null;
+  const takePlanFromCentral = (topic: string, payload: Buffer) => {
+    if (payload.byteLength === 0) return; // a cleared retained plan
+    let next: PlanMessage;
+    try {
+      const decoded = decodeMessage(topic, payload);
+      if (decoded.stream !== 'plan') return;
+      next = decoded.message as PlanMessage;
+    } catch (error) {
+      const code = error instanceof ProtocolError ? error.code : 'handler_error';
+      count(`central_plan_rejected_${code}`);
+      logger.warn({ topic, code, err: (error as Error).message }, 'plan from central refused');
+      return;
+    }
+    // Held already: acknowledged when it came (the ack is an event, never dropped).
+    if (next.planId === plan?.planId && next.date === plan.date) return;
+    const ack = { planId: next.planId, date: next.date };
+    if (filePlan !== null) {
+      if (ignoredPlanId === next.planId) return;
+      ignoredPlanId = next.planId;
+      logger.warn({ planId: next.planId }, 'plan from central ignored: stops.planFile is set');
+      publishBoth('plan/ack', { ...ack, outcome: 'ignored', reason: 'plan_file' });
+      return;
+    }
+    count('central_plans');
+    setPlan(next, 'from central');
+    publish('plan', stripEnvelope(next)); // for the screens, retained on board
+    publishBoth('plan/ack', { ...ack, outcome: 'accepted', reason: null });
   };
 
   const via = gnss.source === 'serial' ? 'nmea' : gnss.source;
@@ -505,6 +545,8 @@ export async function startBridge({
   source.start();
   await reporter.start();
   started = true;
+  downlink.take = takePlanFromCentral;
+  if (downlink.waiting) takePlanFromCentral(downlink.waiting.topic, downlink.waiting.payload);
   const ticker = setInterval(() => {
     onTransition(tracker.tick(now()));
     // A new day, or an estimate that changed with time.

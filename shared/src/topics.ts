@@ -13,6 +13,7 @@ export const STREAMS = [
   'opinion',
   'queue',
   'plan',
+  'plan/ack',
   'status',
   'cmd/queue',
   'cmd/occupancy',

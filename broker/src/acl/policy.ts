@@ -41,7 +41,7 @@ const ROLE_DEFAULTS: Record<
 > = {
   bridge: {
     read: ['#'],
-    write: ['gnss', 'door', 'occupancy', 'stop', 'queue', 'plan', 'status'],
+    write: ['gnss', 'door', 'occupancy', 'stop', 'queue', 'plan', 'plan/ack', 'status'],
     ownStatus: false,
   },
   kiosk: {

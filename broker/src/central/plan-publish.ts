@@ -26,7 +26,7 @@ export class PlanPublishError extends Error {
 export interface PlanPublishOptions {
   readonly config: CentralConfig;
   readonly busId: string;
-  /** JSON of the plan's own fields (planId, date, timeZone, depot, stops): no envelope. */
+  /** JSON of the plan's own fields (planId, date, timeZone, depot, stops); an envelope is replaced. */
   readonly planFile: string;
   readonly username: string;
   readonly password: string;
@@ -37,6 +37,8 @@ export interface PlanPublishOptions {
   /** How long to wait for central, ms (default 15 s). */
   readonly timeoutMs?: number;
 }
+
+const ENVELOPE_FIELDS: readonly string[] = ['v', 'busId', 'id', 'seq', 'ts', 'source'];
 
 /** Where the config says central listens, as a client reaches it. */
 export function centralUrl(config: CentralConfig): string {
@@ -56,6 +58,12 @@ export function planMessage(busId: string, planFile: string, now = new Date()) {
   } catch (error) {
     throw new PlanPublishError('bad_file', `${planFile}: ${(error as Error).message}`);
   }
+  // A whole plan message (a bus's plan file) is taken too: central stamps its own envelope.
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const fields = { ...(body as Record<string, unknown>) };
+    for (const key of ENVELOPE_FIELDS) Reflect.deleteProperty(fields, key);
+    body = fields;
+  }
   // A plan's seq is its publication time in ms: it increases across every planner's runs.
   const factory = new MessageFactory({
     busId,
@@ -68,7 +76,7 @@ export function planMessage(busId: string, planFile: string, now = new Date()) {
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
     const problems = error.problems
-      .filter((problem) => !['v', 'busId', 'id', 'seq', 'ts', 'source'].includes(problem.path))
+      .filter((problem) => !ENVELOPE_FIELDS.includes(problem.path))
       .map((problem) => `  ${problem.path}: ${problem.message}`);
     throw new PlanPublishError(
       'invalid',
@@ -112,11 +120,12 @@ export async function publishPlan(options: PlanPublishOptions): Promise<string> 
     });
     const topic = topicFor('plan', options.busId);
     await client.publishAsync(topic, JSON.stringify(message), { qos: 1, retain: true });
-    // MQTT 3.1.1 acknowledges a refused publish too: the plan now retained tells.
+    // MQTT 3.1.1 acknowledges a refused publish too: the plan now retained tells (it comes
+    // right after the SUBACK).
     const retained = new Promise<string | null>((resolve) => {
       const timer = setTimeout(() => {
         resolve(null);
-      }, 5000);
+      }, 2000);
       client.on('message', (_topic, payload) => {
         clearTimeout(timer);
         resolve(payload.toString('utf8'));

@@ -140,6 +140,18 @@ export const TABLES = [
     indexes: ['bus_id, date'],
   },
   {
+    name: 'plan_acks',
+    key: 'id',
+    columns: [
+      ...envelope,
+      ['plan_id', 'TEXT NOT NULL'],
+      ['date', 'TEXT NOT NULL'],
+      ['outcome', 'TEXT NOT NULL'],
+      ['reason', 'TEXT'],
+    ],
+    indexes: ['bus_id, date'],
+  },
+  {
     name: 'statuses',
     key: 'id',
     columns: [
@@ -297,6 +309,10 @@ export function rowsOf(stream: Stream, message: MessageOf<Stream>, body: string)
     case 'plan': {
       const m = message as MessageOf<'plan'>;
       return [row('plans', [...head(m), m.planId, m.date, body])];
+    }
+    case 'plan/ack': {
+      const m = message as MessageOf<'plan/ack'>;
+      return [row('plan_acks', [...head(m), m.planId, m.date, m.outcome, m.reason])];
     }
     case 'status': {
       const m = message as MessageOf<'status'>;

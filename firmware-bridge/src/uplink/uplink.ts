@@ -31,6 +31,14 @@ export interface UplinkOptions {
   readonly source: UplinkSource;
   /** This bus's status at central: retained, online on connect, offline as the last will. */
   readonly status: { readonly topic: string; readonly payload: (online: boolean) => string };
+  /**
+   * What central sends this bus (its plan, retained): subscribed at every connection with QoS 1;
+   * each message is handed over as it comes. A handler must not throw.
+   */
+  readonly downlink?: {
+    readonly topics: readonly string[];
+    readonly onMessage: (topic: string, payload: Buffer) => void;
+  };
   /** Messages published and not yet acknowledged, at most (default 100). */
   readonly window?: number;
   readonly firstRetryMs?: number;
@@ -78,6 +86,7 @@ function newUplinkCounts() {
     dns_errors: 0,
     sent: 0,
     send_failures: 0,
+    subscribe_failures: 0,
   };
 }
 
@@ -195,7 +204,11 @@ export class Uplink {
       this.publishStatus().catch((error: unknown) => {
         this.#log?.warn({ err: error }, 'cannot publish the status at central');
       });
+      this.#subscribeDownlink(client);
       this.#pump();
+    });
+    client.on('message', (topic, payload) => {
+      if (this.#client === client) this.#options.downlink?.onMessage(topic, payload);
     });
     // mqtt.js may report one failed attempt with several errors: the attempt is judged at close.
     let attemptError: Error | null = null;
@@ -223,6 +236,21 @@ export class Uplink {
         failure === 'auth' ? 'auth_failed' : failure === 'tls' ? 'tls_error' : 'offline',
       );
       this.#scheduleRetry();
+    });
+  }
+
+  #subscribeDownlink(client: MqttClient): void {
+    const topics = this.#options.downlink?.topics ?? [];
+    if (topics.length === 0) return;
+    client.subscribe([...topics], { qos: 1 }, (error, granted) => {
+      const refused = granted?.filter((grant) => grant.qos === 128) ?? [];
+      if (error || refused.length > 0) {
+        this.#counts.subscribe_failures += 1;
+        this.#log?.error(
+          { err: error?.message, topics: refused.map((grant) => grant.topic) },
+          'central refused this bus’s subscription to its plan',
+        );
+      }
     });
   }
 

@@ -131,6 +131,13 @@ export const EXAMPLES: { readonly [S in Stream]: MessageOf<S> } = {
       },
     ],
   },
+  'plan/ack': {
+    ...envelope('bridge', 4, '2026-11-22T17:00:02.310Z', '019ab0a2-8446-7d20-8b3e-3c4d5e6f7a0c'),
+    planId: 'bfs-87-012-2026-11-23-v2',
+    date: '2026-11-23',
+    outcome: 'accepted',
+    reason: null,
+  },
   status: {
     ...envelope('bridge', 1290, '2026-11-23T09:41:00.000Z', '019ab2f9-1e60-7f5a-8c6b-0e1f2a3b4c09'),
     service: 'bridge',

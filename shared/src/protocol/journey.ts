@@ -119,6 +119,26 @@ export const PlanMessage = message({
 });
 export type PlanMessage = z.infer<typeof PlanMessage>;
 
+export const PLAN_OUTCOMES = ['accepted', 'ignored'] as const;
+
+/** `plan/ack`: the bridge says it holds a plan central sent, or why it does not use it. */
+export const PlanAckMessage = message({
+  planId: StopId.meta({ description: 'The plan acknowledged.' }),
+  date: ServiceDate.meta({ description: 'Its service day.' }),
+  outcome: z.enum(PLAN_OUTCOMES).meta({
+    description:
+      'accepted: the bus holds this plan and drives by it; ignored: the bus keeps another one (see reason).',
+  }),
+  reason: z.enum(['plan_file']).nullable().meta({
+    description:
+      'Why it was ignored, null when accepted. plan_file: the bus config loads a plan from a file (stops.planFile).',
+  }),
+}).refine((ack) => (ack.outcome === 'accepted') === (ack.reason === null), {
+  error: 'a reason when ignored, and only then',
+  path: ['reason'],
+});
+export type PlanAckMessage = z.infer<typeof PlanAckMessage>;
+
 const StopRef = { stopId: StopId, name: PlaceName };
 
 export const STOP_STATES = ['no_plan', 'en_route', 'arrived', 'departed', 'off_plan'] as const;

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Role } from '../roles.js';
 import type { Stream } from '../topics.js';
 import { GnssMessage, DoorMessage, OccupancyMessage } from './vehicle.js';
-import { PlanMessage, StopMessage } from './journey.js';
+import { PlanAckMessage, PlanMessage, StopMessage } from './journey.js';
 import {
   OccupancyCommandMessage,
   OpinionMessage,
@@ -128,6 +128,18 @@ export const STREAM_SPECS = {
     anonymous: false,
     publishers: ['planner', 'bridge'],
     subscribers: ['bridge', 'kiosk', 'driver', 'monitor'],
+  },
+  'plan/ack': {
+    schema: PlanAckMessage,
+    title: 'Plan acknowledgement',
+    description:
+      'The bridge received a day plan from central: it holds it now (accepted), or keeps another (ignored, with why). Once per plan, so staff see which buses hold today’s plan.',
+    qos: 1,
+    retain: false,
+    delivery: 'event',
+    anonymous: false,
+    publishers: ['bridge'],
+    subscribers: ['driver', 'monitor'],
   },
   status: {
     schema: StatusMessage,
