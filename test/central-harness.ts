@@ -2,6 +2,7 @@
 // itself, in this process (its store and logs at hand) or as the built service (to kill it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +52,7 @@ export async function centralSetup(
     `${JSON.stringify({
       dataDir: path.join(dir, 'central'),
       log: { level: 'debug' },
+      http: { bind: '127.0.0.1', port: 0 },
       mqtt: {
         bind: '127.0.0.1',
         tlsPort,
@@ -221,4 +223,51 @@ export function connected(client: MqttClient): Promise<MqttClient> {
       reject(new Error('closed before CONNACK'));
     });
   });
+}
+
+/** A GET on central's staff API over HTTPS with the test CA, as `username`. */
+export function apiGet(
+  setup: CentralSetup,
+  port: number,
+  path: string,
+  username: string | null,
+): Promise<{ status: number; type: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        ca: readFileSync(setup.pki.caFile),
+        ...(username === null ? {} : { auth: `${username}:${secretOf(username)}` }),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          resolve({
+            status: response.statusCode ?? 0,
+            type: response.headers['content-type'] ?? '',
+            body: Buffer.concat(chunks),
+          });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** The same, expecting 200 and JSON. */
+export async function apiJson<T>(
+  setup: CentralSetup,
+  port: number,
+  path: string,
+  username = 'marie',
+): Promise<T> {
+  const response = await apiGet(setup, port, path, username);
+  if (response.status !== 200) {
+    throw new Error(`GET ${path}: ${String(response.status)} ${response.body.toString()}`);
+  }
+  return JSON.parse(response.body.toString('utf8')) as T;
 }

@@ -13,6 +13,7 @@ export * from './protocol/vehicle.js';
 export * from './protocol/journey.js';
 export * from './protocol/visitors.js';
 export * from './protocol/status.js';
+export * from './protocol/alerts.js';
 export * from './protocol/status-reporter.js';
 export * from './protocol/streams.js';
 export * from './protocol/codec.js';

@@ -3,6 +3,12 @@ import { ID_RULE, SERVICE_RULE, isBusId, isServiceName } from './ids.js';
 
 export const TOPIC_ROOT = 'fsbus/v1';
 
+/** Central's own topics, beside the buses' tree (no bus id can be `central/...`'s level). */
+export const CENTRAL_ROOT = 'fsbus-central/v1';
+
+/** Retained: every alert now, computed by central (see AlertsMessage). */
+export const CENTRAL_ALERTS_TOPIC = `${CENTRAL_ROOT}/alerts`;
+
 /** Every stream of the tree, as it appears after `fsbus/v1/{busId}/`. */
 export const STREAMS = [
   'gnss',

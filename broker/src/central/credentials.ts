@@ -111,6 +111,12 @@ export class CredentialsBook implements AccountBook {
     return this.#accounts.keys();
   }
 
+  /** The user names of the accounts of one role (the buses of the fleet). */
+  withRole(role: Account['role']): string[] {
+    this.refresh();
+    return [...this.#accounts.values()].filter((a) => a.role === role).map((a) => a.username);
+  }
+
   /** Re-reads the file if it changed; true when the accounts changed. */
   refresh(): boolean {
     const stamp = this.#currentStamp();

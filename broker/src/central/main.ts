@@ -3,7 +3,7 @@
 import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Aedes, type Client } from 'aedes';
-import type { CentralConfig } from '@fsbus/shared';
+import { CENTRAL_ALERTS_TOPIC, type CentralConfig } from '@fsbus/shared';
 import { ConfigError, type Logger, type Running } from '@fsbus/shared/node';
 import { Authenticator } from '../auth/authenticator.js';
 import { installHooks } from '../hooks.js';
@@ -15,6 +15,9 @@ import { compiledSchemaCheck } from '../validation/compiled-schema-check.js';
 import { CredentialsBook, CredentialsError } from './credentials.js';
 import { startCentralListeners, type CentralPorts } from './listeners.js';
 import { CentralPolicy } from './policy.js';
+import { AlertsPublisher } from './alerts-publisher.js';
+import { apiCertificate, buildApi, listenApi } from './http/api.js';
+import { StaffAuth } from './http/staff-auth.js';
 
 export interface CentralOptions {
   readonly config: CentralConfig;
@@ -24,6 +27,9 @@ export interface CentralOptions {
 
 export interface RunningCentral extends Running {
   readonly ports: CentralPorts;
+  /** The staff API's port. */
+  readonly httpPort: number;
+  readonly alerts: AlertsPublisher;
   readonly metrics: Metrics;
   readonly recorder: Recorder;
   /** The recorder's database, for the queries of reports and the API. */
@@ -50,7 +56,11 @@ function startupProblem(error: CredentialsError): ConfigError {
  * the fsbus hooks and central's rules, and the listeners. Rejects, with everything it opened
  * closed again, when a port is taken or a file cannot be used.
  */
-export async function startCentral({ config, logger }: CentralOptions): Promise<RunningCentral> {
+export async function startCentral({
+  config,
+  logger,
+  version,
+}: CentralOptions): Promise<RunningCentral> {
   const metrics = new Metrics();
   let credentials: CredentialsBook;
   try {
@@ -93,13 +103,15 @@ export async function startCentral({ config, logger }: CentralOptions): Promise<
   });
   brokerStore.watch(aedes);
   (aedes as EventEmitter).on('error', storeFailed);
+  const authenticator = new Authenticator({
+    accounts: credentials,
+    allowAnonymous: false,
+    anonymousRole: 'staff',
+  });
+  const staffAuth = new StaffAuth(authenticator);
   const hooks = installHooks(aedes, {
     policy: new CentralPolicy(),
-    authenticator: new Authenticator({
-      accounts: credentials,
-      allowAnonymous: false,
-      anonymousRole: 'staff',
-    }),
+    authenticator,
     metrics,
     logger: logger.child({ component: 'hooks' }),
     maxMessageBytes: config.mqtt.maxMessageBytes,
@@ -117,6 +129,7 @@ export async function startCentral({ config, logger }: CentralOptions): Promise<
   // A revoked account (or one whose role changed) loses its connections at once.
   const revocations = setInterval(() => {
     if (!credentials.refresh()) return;
+    staffAuth.forget();
     const clients = (aedes as unknown as { clients: Record<string, Client> }).clients;
     for (const client of Object.values(clients)) {
       const identity = hooks.identityOf(client);
@@ -138,14 +151,57 @@ export async function startCentral({ config, logger }: CentralOptions): Promise<
         resolve();
       });
     });
+  const buses = () => credentials.withRole('bus');
+  const alerts = new AlertsPublisher({
+    store,
+    buses,
+    thresholds: {
+      silentMs: config.alerts.silentMin * 60_000,
+      lateS: config.alerts.lateMin * 60,
+      backlogS: config.alerts.backlogHours * 3600,
+    },
+    everyMs: config.alerts.everyS * 1000,
+    logger: logger.child({ component: 'alerts' }),
+    publish: (payload) =>
+      new Promise<void>((resolve, reject) => {
+        aedes.publish(
+          {
+            cmd: 'publish',
+            topic: CENTRAL_ALERTS_TOPIC,
+            payload: Buffer.from(payload),
+            qos: 1,
+            retain: true,
+            dup: false,
+          },
+          (error) => {
+            if (error) reject(error);
+            else resolve();
+          },
+        );
+      }),
+  });
+  const api = await buildApi({
+    store,
+    recorder,
+    auth: staffAuth,
+    buses,
+    alerts: () => alerts.alerts,
+    logger: logger.child({ component: 'api' }),
+    version,
+    https: apiCertificate(config),
+  });
   let listeners;
+  let httpPort: number;
   try {
     await aedes.listen();
     listeners = await startCentralListeners(config.mqtt, (stream, address) => {
       hooks.adopt(aedes.handle(stream), address);
     });
+    httpPort = await listenApi(api, config.http);
   } catch (error) {
     clearInterval(revocations);
+    await listeners?.close();
+    await api.close();
     await closeAedes();
     await brokerStore.close();
     await recorder.stop();
@@ -158,15 +214,26 @@ export async function startCentral({ config, logger }: CentralOptions): Promise<
       'plain (unencrypted) MQTT listeners are on: for development only',
     );
   }
-  logger.info({ bind: config.mqtt.bind, ...ports }, 'central listening');
+  if (config.http.plain) {
+    logger.warn({ httpPort }, 'the staff API is on plain HTTP: for development only');
+  }
+  alerts.start();
+  logger.info(
+    { bind: config.mqtt.bind, ...ports, http: config.http.bind, httpPort },
+    'central listening',
+  );
 
   return {
     ports,
+    httpPort,
+    alerts,
     metrics,
     recorder,
     store,
     async stop() {
       clearInterval(revocations);
+      await alerts.stop();
+      await api.close();
       await listeners.close();
       await closeAedes();
       await brokerStore.close();

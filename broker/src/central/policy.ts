@@ -1,6 +1,13 @@
 // Who may read and write which topic at central: each bus in its own lane, staff read all,
 // planners also publish plans.
-import { STREAMS, TOPIC_ROOT, isBusId, topicFilter, type CentralRole } from '@fsbus/shared';
+import {
+  CENTRAL_ALERTS_TOPIC,
+  STREAMS,
+  TOPIC_ROOT,
+  isBusId,
+  topicFilter,
+  type CentralRole,
+} from '@fsbus/shared';
 import { ClientAcl, type Identity, type Policy, type Rule } from '../acl/policy.js';
 
 const rule = (access: Rule['access'], filter: string): Rule => ({
@@ -22,8 +29,12 @@ const ROLE_RULES: Record<CentralRole, (username: string) => Rule[]> = {
     ...UPLINK_STREAMS.map((stream) => rule('write', topicFilter(stream, busId))),
     rule('read', topicFilter('plan', busId)),
   ],
-  staff: () => [rule('read', FLEET)],
-  planner: () => [rule('read', FLEET), rule('write', topicFilter('plan', '+'))],
+  staff: () => [rule('read', FLEET), rule('read', CENTRAL_ALERTS_TOPIC)],
+  planner: () => [
+    rule('read', FLEET),
+    rule('read', CENTRAL_ALERTS_TOPIC),
+    rule('write', topicFilter('plan', '+')),
+  ],
 };
 
 function isCentralRole(role: string): role is CentralRole {

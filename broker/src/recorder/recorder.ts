@@ -13,6 +13,8 @@ export interface RecorderOptions {
   /** A group this large commits at once, without waiting for the window (default 2,000). */
   readonly maxBatch?: number;
   readonly logger?: Logger;
+  /** Milliseconds: when a status is received. */
+  readonly now?: () => number;
 }
 
 /** What became of one message: stored now, already stored (a re-send), or not an fsbus fact. */
@@ -29,6 +31,7 @@ export class Recorder {
   readonly #windowMs: number;
   readonly #maxBatch: number;
   readonly #log: Logger | undefined;
+  readonly #now: () => number;
   readonly #tracks = new Map<string, SeqTrack>();
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -46,6 +49,7 @@ export class Recorder {
     this.#windowMs = options.commitWindowMs;
     this.#maxBatch = options.maxBatch ?? 2000;
     this.#log = options.logger;
+    this.#now = options.now ?? Date.now;
     for (const track of tracks)
       this.#tracks.set(trackKey(track.busId, track.source, track.stream), track);
   }
@@ -68,7 +72,7 @@ export class Recorder {
     const body = payload.toString('utf8');
     const message = JSON.parse(body) as MessageOf<Stream>;
     const prepared: PreparedMessage = {
-      rows: rowsOf(parts.stream, message, body),
+      rows: rowsOf(parts.stream, message, body, new Date(this.#now()).toISOString()),
       busId: message.busId,
       source: message.source,
       stream: parts.stream,

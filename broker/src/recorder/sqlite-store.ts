@@ -30,6 +30,7 @@ export class SqliteStore implements RecorderStore {
   readonly #db: Database.Database;
   readonly #inserts: ReadonlyMap<string, Statement>;
   readonly #upsertTrack: Statement;
+  readonly #queries = new Map<string, Statement>();
   readonly #writeBatch: (
     batch: readonly PreparedMessage[],
     track: (fresh: readonly boolean[]) => readonly SeqTrack[],
@@ -93,6 +94,17 @@ export class SqliteStore implements RecorderStore {
     track: (fresh: readonly boolean[]) => readonly SeqTrack[],
   ): Promise<boolean[]> {
     return this.#writeBatch(batch, track);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- synchronous here, not for PostgreSQL
+  async query<T>(sql: string, params: readonly (string | number | null)[] = []): Promise<T[]> {
+    let statement = this.#queries.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      if (this.#queries.size > 200) this.#queries.clear();
+      this.#queries.set(sql, statement);
+    }
+    return statement.all(...params) as T[];
   }
 
   tracks(): Promise<SeqTrack[]> {

@@ -22,6 +22,11 @@ export interface RecorderStore {
     batch: readonly PreparedMessage[],
     track: (fresh: readonly boolean[]) => readonly SeqTrack[],
   ): Promise<boolean[]>;
+  /**
+   * Rows of a read-only query in portable SQL (`?` placeholders), as objects keyed by column
+   * name (aliases in double quotes keep their case).
+   */
+  query<T>(sql: string, params?: readonly (string | number | null)[]): Promise<T[]>;
   /** Every seq track, to carry on counting after a restart. */
   tracks(): Promise<SeqTrack[]>;
   close(): Promise<void>;

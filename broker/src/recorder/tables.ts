@@ -10,8 +10,8 @@ export interface Row {
 
 interface Table {
   readonly name: string;
-  /** `id`: a message's table, keyed by the envelope id; `all`: rows hanging off one, keyed whole. */
-  readonly key: 'id' | 'all';
+  /** `id`: a message's table, keyed by the envelope id; else the key of rows hanging off one. */
+  readonly key: 'id' | readonly string[];
   /** Column definitions (after `id` when keyed by it). */
   readonly columns: readonly (readonly [name: string, type: string])[];
   readonly indexes: readonly string[];
@@ -89,12 +89,12 @@ export const TABLES = [
   },
   {
     name: 'visit_partners',
-    key: 'all',
+    key: ['visit_id', 'partner'],
     columns: [
       ['visit_id', 'TEXT NOT NULL'],
       ['partner', 'TEXT NOT NULL'],
     ],
-    indexes: ['visit_id'],
+    indexes: [],
   },
   {
     name: 'opinions',
@@ -109,12 +109,12 @@ export const TABLES = [
   },
   {
     name: 'opinion_reasons',
-    key: 'all',
+    key: ['opinion_id', 'reason'],
     columns: [
       ['opinion_id', 'TEXT NOT NULL'],
       ['reason', 'TEXT NOT NULL'],
     ],
-    indexes: ['opinion_id'],
+    indexes: [],
   },
   {
     name: 'occupancy_states',
@@ -140,6 +140,24 @@ export const TABLES = [
     indexes: ['bus_id, date'],
   },
   {
+    name: 'plan_stops',
+    key: ['plan_message_id', 'position'],
+    columns: [
+      ['plan_message_id', 'TEXT NOT NULL'],
+      ['position', 'INTEGER NOT NULL'],
+      ['bus_id', 'TEXT NOT NULL'],
+      ['date', 'TEXT NOT NULL'],
+      ['stop_id', 'TEXT NOT NULL'],
+      ['name', 'TEXT NOT NULL'],
+      ['commune', 'TEXT NOT NULL'],
+      ['lat', 'REAL NOT NULL'],
+      ['lon', 'REAL NOT NULL'],
+      ['arrival', 'TEXT NOT NULL'],
+      ['departure', 'TEXT NOT NULL'],
+    ],
+    indexes: ['bus_id, date', 'stop_id'],
+  },
+  {
     name: 'plan_acks',
     key: 'id',
     columns: [
@@ -158,9 +176,11 @@ export const TABLES = [
       ...envelope,
       ['service', 'TEXT NOT NULL'],
       ['state', 'TEXT NOT NULL'],
+      // When central received it: a last will carries the time it was set, not of the death.
+      ['received_at', 'TEXT NOT NULL'],
       ['body', 'TEXT NOT NULL'],
     ],
-    indexes: ['bus_id, service, ts'],
+    indexes: ['bus_id, service, received_at'],
   },
   {
     name: 'commands',
@@ -196,12 +216,12 @@ export const SEQ_TABLE = {
 export function schemaStatements(): string[] {
   const statements: string[] = [];
   for (const table of TABLES) {
-    const keyed = table.key === 'id';
+    const { key } = table as Table;
     const columns = [
-      ...(keyed ? ['id TEXT PRIMARY KEY'] : []),
+      ...(key === 'id' ? ['id TEXT PRIMARY KEY'] : []),
       ...table.columns.map(([name, type]) => `${name} ${type}`),
     ];
-    if (!keyed) columns.push(`PRIMARY KEY (${table.columns.map(([name]) => name).join(', ')})`);
+    if (key !== 'id') columns.push(`PRIMARY KEY (${key.join(', ')})`);
     statements.push(`CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')})`);
     for (const index of table.indexes) {
       const name = `${table.name}_${index.replaceAll(', ', '_')}`;
@@ -227,8 +247,13 @@ export function insertStatement(table: string): string {
 
 type Values = (string | number | null)[];
 
+/** A UTC time in one spelling (`.sssZ`), so that text order is time order in every query. */
+function instant(ts: string): string {
+  return new Date(ts).toISOString();
+}
+
 function head(message: { id: string; busId: string; source: string; seq: number; ts: string }) {
-  return [message.id, message.busId, message.source, message.seq, message.ts];
+  return [message.id, message.busId, message.source, message.seq, instant(message.ts)];
 }
 
 const bool = (value: boolean | undefined): number | null =>
@@ -238,7 +263,12 @@ const bool = (value: boolean | undefined): number | null =>
  * The rows of one message: first the row whose key decides whether the message is new (its
  * `id`), then the rows that hang off it (a visit's partners), inserted only when it is.
  */
-export function rowsOf(stream: Stream, message: MessageOf<Stream>, body: string): Row[] {
+export function rowsOf(
+  stream: Stream,
+  message: MessageOf<Stream>,
+  body: string,
+  receivedAt: string,
+): Row[] {
   const row = (table: string, values: Values): Row => ({ table, values });
   switch (stream) {
     case 'gnss': {
@@ -308,7 +338,24 @@ export function rowsOf(stream: Stream, message: MessageOf<Stream>, body: string)
     }
     case 'plan': {
       const m = message as MessageOf<'plan'>;
-      return [row('plans', [...head(m), m.planId, m.date, body])];
+      return [
+        row('plans', [...head(m), m.planId, m.date, body]),
+        ...m.stops.map((stop, position) =>
+          row('plan_stops', [
+            m.id,
+            position,
+            m.busId,
+            m.date,
+            stop.stopId,
+            stop.name,
+            stop.commune,
+            stop.lat,
+            stop.lon,
+            stop.arrival,
+            stop.departure,
+          ]),
+        ),
+      ];
     }
     case 'plan/ack': {
       const m = message as MessageOf<'plan/ack'>;
@@ -316,7 +363,7 @@ export function rowsOf(stream: Stream, message: MessageOf<Stream>, body: string)
     }
     case 'status': {
       const m = message as MessageOf<'status'>;
-      return [row('statuses', [...head(m), m.service, m.state, body])];
+      return [row('statuses', [...head(m), m.service, m.state, receivedAt, body])];
     }
     case 'cmd/queue':
     case 'cmd/occupancy': {

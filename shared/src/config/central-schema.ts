@@ -91,6 +91,38 @@ export const CentralConfigSchema = z
       },
       'The central MQTT broker. TLS for the buses; plain listeners only when a port is given.',
     ),
+    http: section(
+      {
+        bind: Host.default('127.0.0.1').meta({
+          description: 'Address the staff API binds; 0.0.0.0 (or ::) to serve the offices.',
+        }),
+        port: ListenPort.default(8443).meta({
+          description: 'Port of the staff API (HTTPS with central’s certificate).',
+        }),
+        plain: z.boolean().default(false).meta({
+          description:
+            'Serve the API over plain HTTP instead: development only (passwords cross in clear).',
+        }),
+      },
+      'The staff API (read-only; staff and planner accounts, HTTP Basic): fleet, days, reports, alerts, feeds. OpenAPI at /api/v1/openapi.json.',
+    ),
+    alerts: section(
+      {
+        silentMin: z.int().min(1).max(1440).default(15).meta({
+          description: 'A bus in service (by its plan) silent for longer than this, min.',
+        }),
+        lateMin: z.int().min(1).max(1440).default(15).meta({
+          description: 'A bus later than this at a stop, min.',
+        }),
+        backlogHours: z.number().min(0.1).max(720).default(6).meta({
+          description: 'An event waiting in a bus’s outbox for longer than this, hours.',
+        }),
+        everyS: z.int().min(5).max(3600).default(30).meta({
+          description: 'How often the alerts are computed; published at once when they change, s.',
+        }),
+      },
+      'Alerts, retained on fsbus-central/v1/alerts and in the API.',
+    ),
     recorder: section(
       {
         path: FilePath.default('central.sqlite').meta({
@@ -114,6 +146,14 @@ export const CentralConfigSchema = z
         message: 'both certFile and keyFile, or neither',
         path: ['mqtt', 'tls', missing],
         input: null,
+      });
+    }
+    if (!hasCert && !config.http.plain) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a certificate (mqtt.tls.certFile and keyFile) for HTTPS, or http.plain: true',
+        path: ['http', 'plain'],
+        input: false,
       });
     }
     if (!hasCert && mqtt.tcpPort === null && mqtt.wsPort === null) {

@@ -1,0 +1,296 @@
+// The staff API (fastify, its only importer): read-only, staff and planner accounts over HTTP
+// Basic; the fleet now, a bus's day, reports as JSON or CSV, alerts, seq gaps, the GTFS-RT and
+// APC feeds, and the OpenAPI description generated from the route schemas.
+import { readFileSync } from 'node:fs';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Alert, CentralConfig } from '@fsbus/shared';
+import type { Logger } from '@fsbus/shared/node';
+import { apcMessages } from '../../feeds/apc.js';
+import { encodeFeed, feedJson, vehiclePositions } from '../../feeds/gtfs-rt.js';
+import type { Recorder } from '../../recorder/recorder.js';
+import type { RecorderStore } from '../../recorder/store.js';
+import { busDay } from '../../reports/bus-day.js';
+import { CSV_TYPE, reportCsv } from '../../reports/csv.js';
+import { busNow, fleetNow } from '../../reports/fleet.js';
+import { PeriodError, parsePeriod } from '../../reports/period.js';
+import { GROUPINGS, monthlyReport, runReport, type Report } from '../../reports/reports.js';
+import {
+  AlertsResponse,
+  BusDayResponse,
+  BusNowSchema,
+  BusParams,
+  DayParams,
+  ErrorResponse,
+  FleetResponse,
+  MonthlyQuery,
+  ReportParams,
+  ReportQuery,
+  ReportOrCsv,
+  SeqGapsResponse,
+} from './schemas.js';
+import type { StaffAuth } from './staff-auth.js';
+
+export interface ApiOptions {
+  readonly store: RecorderStore;
+  readonly recorder: Recorder;
+  readonly auth: StaffAuth;
+  /** The buses of the fleet (their accounts). */
+  readonly buses: () => Iterable<string>;
+  readonly alerts: () => readonly Alert[];
+  readonly logger: Logger;
+  readonly version: string;
+  /** Central's certificate for HTTPS; null: plain HTTP (development). */
+  readonly https: { readonly cert: Buffer; readonly key: Buffer } | null;
+  readonly now?: () => number;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** A request that cannot be answered as asked: 400 with what and why. */
+class BadRequest extends Error {}
+
+/** Builds the API (not listening). */
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const now = options.now ?? Date.now;
+  // The https variant only changes the server underneath; routes and hooks are the same.
+  const app = (
+    options.https === null
+      ? Fastify({ logger: false, bodyLimit: 1024 })
+      : Fastify({ logger: false, bodyLimit: 1024, https: { ...options.https } })
+  ) as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'fsbus central staff API',
+        description:
+          'Read-only. HTTP Basic with a staff or planner account of fsbus-central. Times are UTC ISO-8601; periods and service days are Europe/Paris.',
+        version: options.version,
+      },
+      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' } } },
+      security: [{ basic: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url === `${API_PREFIX}/health`) return;
+    const login = await options.auth.check(request.headers.authorization);
+    if (login.ok) return;
+    if (login.status === 401) reply.header('www-authenticate', 'Basic realm="fsbus central"');
+    await reply.code(login.status).send({ error: login.reason });
+  });
+  app.setErrorHandler((error: Error, request, reply) => {
+    const bad =
+      error instanceof BadRequest ||
+      error instanceof PeriodError ||
+      (error as { validation?: unknown }).validation !== undefined;
+    if (!bad) options.logger.error({ err: error, url: request.url }, 'API request failed');
+    void reply
+      .code(bad ? 400 : 500)
+      .send({ error: bad ? error.message : 'internal error: see central’s log' });
+  });
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+  const sendReport = (report: Report, format: 'json' | 'csv', name: string) =>
+    format === 'csv' ? { csv: reportCsv(report), filename: `${name}.csv` } : { json: report };
+
+  api.get(
+    `${API_PREFIX}/health`,
+    {
+      schema: {
+        summary: 'Is central up (no login)',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok'), version: z.string() }) },
+      },
+    },
+    () => ({ status: 'ok' as const, version: options.version }),
+  );
+
+  api.get(
+    `${API_PREFIX}/fleet`,
+    {
+      schema: {
+        summary:
+          'Every bus now: position, stop state, delay, occupancy, health, backlog, last seen',
+        response: { 200: FleetResponse, ...errors },
+      },
+    },
+    async () => ({
+      generatedAt: new Date(now()).toISOString(),
+      buses: await fleetNow(options.store, options.buses()),
+    }),
+  );
+
+  api.get(
+    `${API_PREFIX}/buses/:busId`,
+    {
+      schema: {
+        summary: 'One bus now',
+        params: BusParams,
+        response: { 200: BusNowSchema, ...errors },
+      },
+    },
+    async (request) => busNow(options.store, request.params.busId),
+  );
+
+  api.get(
+    `${API_PREFIX}/buses/:busId/days/:date`,
+    {
+      schema: {
+        summary:
+          'A bus’s service day: plan and acknowledgement, stops planned against actual, door counts and visits per stop, track',
+        params: DayParams,
+        response: { 200: BusDayResponse, ...errors },
+      },
+    },
+    async (request) => busDay(options.store, request.params.busId, request.params.date),
+  );
+
+  api.get(
+    `${API_PREFIX}/reports/:report`,
+    {
+      schema: {
+        summary: 'A report over a day or a month: visits, doors, opinions, opinion-reasons',
+        params: ReportParams,
+        querystring: ReportQuery,
+        response: { 200: ReportOrCsv, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { report } = request.params;
+      const by = request.query.by ?? GROUPINGS[report][0] ?? 'bus';
+      if (!GROUPINGS[report].includes(by)) {
+        throw new BadRequest(`${report} is grouped by ${GROUPINGS[report].join(', ')}, not ${by}`);
+      }
+      const period = parsePeriod(request.query.period);
+      const result = await runReport(options.store, {
+        report,
+        period,
+        by,
+        buses: request.query.bus,
+      });
+      const out = sendReport(
+        result,
+        request.query.format,
+        `fsbus-${report}-by-${by}-${period.label}`,
+      );
+      if ('csv' in out) {
+        return reply
+          .type(CSV_TYPE)
+          .header('content-disposition', `attachment; filename="${out.filename}"`)
+          .send(out.csv);
+      }
+      return out.json;
+    },
+  );
+
+  api.get(
+    `${API_PREFIX}/reports/monthly/:busId`,
+    {
+      schema: {
+        summary: 'One bus’s month for the national reporting, one indicator per row',
+        params: BusParams,
+        querystring: MonthlyQuery,
+        response: { 200: ReportOrCsv, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const period = parsePeriod(request.query.month);
+      const report = await monthlyReport(options.store, request.params.busId, period);
+      const out = sendReport(
+        report,
+        request.query.format,
+        `fsbus-${request.params.busId}-${period.label}`,
+      );
+      if ('csv' in out) {
+        return reply
+          .type(CSV_TYPE)
+          .header('content-disposition', `attachment; filename="${out.filename}"`)
+          .send(out.csv);
+      }
+      return out.json;
+    },
+  );
+
+  api.get(
+    `${API_PREFIX}/alerts`,
+    {
+      schema: { summary: 'Every alert now', response: { 200: AlertsResponse, ...errors } },
+    },
+    () => ({ generatedAt: new Date(now()).toISOString(), alerts: [...options.alerts()] }),
+  );
+
+  api.get(
+    `${API_PREFIX}/seq-gaps`,
+    {
+      schema: {
+        summary: 'Per bus, publisher and stream: messages recorded and seqs never received',
+        response: { 200: SeqGapsResponse, ...errors },
+      },
+    },
+    () => ({ tracks: options.recorder.tracks() }),
+  );
+
+  api.get(
+    `${API_PREFIX}/feeds/gtfs-rt/vehicle-positions`,
+    {
+      schema: {
+        summary: 'GTFS-Realtime VehiclePositions: protobuf, or JSON with format=json',
+        querystring: z.strictObject({ format: z.enum(['pb', 'json']).default('pb') }),
+      },
+    },
+    async (request, reply) => {
+      const feed = vehiclePositions(await fleetNow(options.store, options.buses()), now());
+      if (request.query.format === 'json')
+        return reply.type('application/json').send(feedJson(feed));
+      return reply.type('application/x-protobuf').send(Buffer.from(encodeFeed(feed)));
+    },
+  );
+
+  api.get(
+    `${API_PREFIX}/feeds/apc`,
+    {
+      schema: {
+        summary: 'Door counts of a day or month as APC messages (Waltti-APC / ITxPT shape)',
+        querystring: ReportQuery.pick({ period: true, bus: true }),
+      },
+    },
+    async (request) =>
+      apcMessages(options.store, parsePeriod(request.query.period), request.query.bus),
+  );
+
+  api.get(
+    `${API_PREFIX}/openapi.json`,
+    { schema: { summary: 'This API’s OpenAPI description', hide: true } },
+    () => app.swagger(),
+  );
+  return app;
+}
+
+/** Starts listening; resolves to the port. */
+export async function listenApi(
+  app: FastifyInstance,
+  http: CentralConfig['http'],
+): Promise<number> {
+  await app.listen({ host: http.bind, port: http.port });
+  const address = app.server.address();
+  return typeof address === 'object' && address !== null ? address.port : http.port;
+}
+
+/** Central's certificate for the API, or null for plain HTTP (`http.plain`). */
+export function apiCertificate(config: CentralConfig): { cert: Buffer; key: Buffer } | null {
+  const { certFile, keyFile } = config.mqtt.tls;
+  if (config.http.plain || certFile === null || keyFile === null) return null;
+  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+}
