@@ -22,6 +22,8 @@ import { startBridge } from '../firmware-bridge/src/main.js';
 import { Outbox } from '../firmware-bridge/src/outbox/outbox.js';
 import { BUS, collect, login, testConfig, until } from '../broker/test/harness.js';
 import { builtBridge, busAndCentral } from './bus-and-central.js';
+import { openSqliteStore } from '../broker/src/recorder/sqlite-store.js';
+import { runReport } from '../broker/src/reports/reports.js';
 import { Link } from './central-stand-in.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -117,12 +119,15 @@ describe('bridge to central', () => {
       'uplink offline on the status',
       10_000,
     );
-    expect(recorder.ids.size).toBe(0);
+    expect(recorder.ids().size).toBe(0);
 
     await link.up();
     await until(
-      () => sent.every((m) => recorder.ids.has(m.id)),
-      () => `every visit and opinion at central: ${String(recorder.ids.size)}`,
+      () => {
+        const ids = recorder.ids();
+        return sent.every((m) => ids.has(m.id));
+      },
+      () => `every visit and opinion at central: ${String(recorder.ids().size)}`,
       30_000,
     );
     await until(() => status()?.health.uplink === 'online', 'uplink online on the status', 40_000);
@@ -271,10 +276,13 @@ describe('bridge to central', () => {
 
     let running = bridge.start();
     for (let round = 0; round < 10; round++) {
-      const before = recorder.ids.size;
+      const before = recorder.ids().size;
       await until(
-        () => recorder.ids.size >= before + 1200 || recorder.ids.size >= backlog.length,
-        () => `round ${String(round)}: the drain under way (${String(recorder.ids.size)} ids)`,
+        () => {
+          const { size } = recorder.ids();
+          return size >= before + 1200 || size >= backlog.length;
+        },
+        () => `round ${String(round)}: the drain under way (${String(recorder.ids().size)} ids)`,
         60_000,
       );
       if (round % 2 === 0) {
@@ -292,9 +300,14 @@ describe('bridge to central', () => {
     const last = running;
     const everything = [...backlog, ...live];
     await until(
-      () => everything.every((id) => recorder.ids.has(id)),
-      () =>
-        `every event at central: missing ${String(everything.filter((id) => !recorder.ids.has(id)).length)} of ${String(everything.length)}`,
+      () => {
+        const ids = recorder.ids();
+        return everything.every((id) => ids.has(id));
+      },
+      () => {
+        const ids = recorder.ids();
+        return `every event at central: missing ${String(everything.filter((id) => !ids.has(id)).length)} of ${String(everything.length)}`;
+      },
       120_000,
     );
     // Recorded once each, and nothing else: the counts equal what was sent.
@@ -303,6 +316,33 @@ describe('bridge to central', () => {
     for (let i = 0; i < live.length; i++) sent[visitOrOpinion(i).stream] += 1;
     expect(recorder.rows('SELECT count(*) AS n FROM visits')).toEqual([{ n: sent.visit }]);
     expect(recorder.rows('SELECT count(*) AS n FROM opinions')).toEqual([{ n: sent.opinion }]);
+    // And the staff's report of the day says so: every visit, every opinion, once.
+    const store = openSqliteStore(bus.setup.recorderFile);
+    try {
+      // The span of the test, whatever day it is.
+      const [span] = recorder.rows<{ first: string; last: string }>(
+        `SELECT min(ts) AS first, max(ts) AS last
+         FROM (SELECT ts FROM visits UNION ALL SELECT ts FROM opinions)`,
+      );
+      const period = {
+        kind: 'day' as const,
+        label: 'test',
+        from: span?.first ?? '',
+        to: new Date(Date.parse(span?.last ?? '') + 1).toISOString(),
+        firstDay: '',
+        lastDay: '',
+      };
+      const report = (name: 'visits' | 'opinions') =>
+        runReport(store, { report: name, period, by: 'bus', buses: [] }).then((r) => r.rows);
+      expect(await report('visits')).toEqual([
+        { busId: BUS, visits: sent.visit, firstVisits: sent.visit },
+      ]);
+      expect(await report('opinions')).toEqual([
+        expect.objectContaining({ busId: BUS, opinions: sent.opinion }),
+      ]);
+    } finally {
+      await store.close();
+    }
     const exited = new Promise((resolve) => last.once('exit', resolve));
     last.kill('SIGTERM');
     await exited;

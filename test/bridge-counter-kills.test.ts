@@ -62,10 +62,13 @@ describe('the door counter through SIGKILLs of the bridge', () => {
       recorder
         .rows<{ body: string }>('SELECT body FROM occupancy_states')
         .map((row) => JSON.parse(row.body) as OccupancyMessage);
-    /** Seqs in the order central recorded them (rowid: arrival order). */
+    /** Seqs in the order central recorded them (`rowid`: arrival order; `statuses`, kept
+     * without one, by when it received them). */
     const order = (table: string, where = '') =>
       recorder
-        .rows<{ seq: number }>(`SELECT seq FROM ${table} ${where} ORDER BY rowid`)
+        .rows<{ seq: number }>(
+          `SELECT seq FROM ${table} ${where} ORDER BY ${table === 'statuses' ? 'received_at' : 'rowid'}`,
+        )
         .map((row) => row.seq);
     const atCentral = () => ({
       in: doors().reduce((sum, d) => sum + d.in, 0),

@@ -3,14 +3,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ErrorWithSubackPacket, MqttClient } from 'mqtt';
+import { readFileSync } from 'node:fs';
+import mqtt, { type ErrorWithSubackPacket, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageFactory, topicFilter, topicFor, type BodyOf } from '@fsbus/shared';
 import { EXAMPLES } from '@fsbus/shared';
 import {
+  apiJson,
   centralSetup,
   connectToCentral,
   connected,
+  secretOf,
   startCentralHere,
   type CentralSetup,
   type InProcessCentral,
@@ -91,7 +94,7 @@ describe('fsbus-central logins over TLS', () => {
     await login(setup, A);
 
     const wrongCa = connectToCentral(setup, A, {
-      ca: (await import('node:fs')).readFileSync(setup.pki.otherCaFile),
+      ca: readFileSync(setup.pki.otherCaFile),
     });
     const tlsError = await connected(wrongCa).catch((error: unknown) => error);
     wrongCa.end(true);
@@ -106,6 +109,27 @@ describe('fsbus-central logins over TLS', () => {
     const bad = await connected(wrong).catch((error: unknown) => error);
     wrong.end(true);
     expect((bad as { code?: unknown }).code).toBe(4);
+  });
+
+  it('serves the staff console over secure WebSocket, and plain listeners only when asked', async () => {
+    const { setup, running } = await fleet({ wssPort: 0 });
+    expect(running.central.ports).toMatchObject({ tcp: null, ws: null });
+    const wss = running.central.ports.wss ?? 0;
+    const staff = mqtt.connect(`wss://127.0.0.1:${String(wss)}/mqtt`, {
+      username: 'marie',
+      password: secretOf('marie'),
+      clientId: 'marie-console',
+      ca: readFileSync(setup.pki.caFile),
+      reconnectPeriod: 0,
+    });
+    cleanups.push(() => staff.endAsync(true));
+    await connected(staff);
+    const seen = firstMessage(staff, topicFor('visit', A), 5000);
+    await staff.subscribeAsync(topicFilter('#', '+'), { qos: 1 });
+    const bus = await login(setup, A);
+    const visit = kioskOf(A).create('visit', visitBody());
+    await bus.publishAsync(topicFor('visit', A), JSON.stringify(visit), { qos: 1 });
+    expect(JSON.parse((await seen) ?? '{}')).toMatchObject({ id: visit.id });
   });
 
   it('refuses a revoked bus at its next login and closes its connection', async () => {
@@ -149,6 +173,17 @@ describe('fsbus-central lanes', () => {
     const metrics = running.central.metrics.snapshot();
     expect(metrics.rejected_acl).toBe(2);
     expect(metrics.rejected_bus_mismatch).toBe(1);
+    // Staff see the same counts in the API.
+    const status = await apiJson<{ counters: Record<string, number> }>(
+      setup,
+      running.central.httpPort,
+      '/api/v1/central',
+    );
+    expect(status.counters).toMatchObject({
+      rejected_acl: 2,
+      rejected_bus_mismatch: 1,
+      recorder_recorded: 1,
+    });
     expect(
       running.logs.some((line) => line.msg === 'publish dropped' && line.reason === 'acl'),
     ).toBe(true);

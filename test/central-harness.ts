@@ -169,8 +169,8 @@ export class CentralRecord {
 
   constructor(private readonly file: string) {}
 
-  /** Every envelope id recorded (a fresh read each time). */
-  get ids(): Set<string> {
+  /** Every envelope id recorded: a query of every table, so take it once per check. */
+  ids(): Set<string> {
     const db = this.#open();
     if (db === null) return new Set();
     const union = MESSAGE_TABLES.map((table) => `SELECT id FROM ${table}`).join(' UNION ALL ');

@@ -14,11 +14,11 @@ const PASSWORD = 'bench password, not secret';
 
 // The brokers run on one core and the load on the other, so that they do not fight over a core
 // and the runs vary less (taskset, from util-linux; without it, no pinning).
-const BROKER_CPU = 1;
+export const BROKER_CPU = 1;
 const LOAD_CPU = 0;
 const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((candidate) => existsSync(candidate));
 
-function pinned(cpu: number, command: string, args: string[]): [string, string[]] {
+export function pinned(cpu: number, command: string, args: string[]): [string, string[]] {
   return taskset ? [taskset, ['-c', String(cpu), command, ...args]] : [command, args];
 }
 

@@ -35,6 +35,11 @@ export interface AuthenticatorOptions {
   readonly accounts: AccountBook;
   readonly allowAnonymous: boolean;
   readonly anonymousRole: Role;
+  /**
+   * Logins that may wait in each lane (default CHECKS_WAITING): a bus's broker has a handful of
+   * clients; central, a fleet that reconnects at once when it restarts.
+   */
+  readonly checksWaiting?: number;
 }
 
 /**
@@ -102,7 +107,7 @@ export class Authenticator {
   /** Waits for a free check in the login's lane; false when it is refused as busy. */
   #turn(suspect: boolean): Promise<boolean> {
     const lane = suspect ? this.#suspect : this.#fresh;
-    if (lane.length >= CHECKS_WAITING) {
+    if (lane.length >= (this.#options.checksWaiting ?? CHECKS_WAITING)) {
       if (!suspect) return Promise.resolve(false);
       lane.shift()?.refuse(); // the oldest suspect makes way
     }

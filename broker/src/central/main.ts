@@ -3,7 +3,7 @@
 import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Aedes, type Client } from 'aedes';
-import { CENTRAL_ALERTS_TOPIC, type CentralConfig } from '@fsbus/shared';
+import { CENTRAL_ALERTS_TOPIC, type CentralConfig, type DecodedMessage } from '@fsbus/shared';
 import { ConfigError, type Logger, type Running } from '@fsbus/shared/node';
 import { Authenticator } from '../auth/authenticator.js';
 import { installHooks } from '../hooks.js';
@@ -35,6 +35,9 @@ export interface RunningCentral extends Running {
   /** The recorder's database, for the queries of reports and the API. */
   readonly store: SqliteStore;
 }
+
+/** Logins that may wait for their password check: a fleet of thousands reconnecting. */
+export const LOGINS_WAITING = 10_000;
 
 /** How often the credentials file is checked for revoked accounts, ms. */
 const REVOCATION_CHECK_MS = 2000;
@@ -107,8 +110,13 @@ export async function startCentral({
     accounts: credentials,
     allowAnonymous: false,
     anonymousRole: 'staff',
+    // The whole fleet reconnects at once when central restarts: they wait their turn (a few KiB
+    // each) rather than being refused; two checks still run at a time.
+    checksWaiting: LOGINS_WAITING,
   });
   const staffAuth = new StaffAuth(authenticator);
+  // The message each accepted publish decoded to, by its payload: recorded without parsing again.
+  const decoded = new WeakMap<object, DecodedMessage>();
   const hooks = installHooks(aedes, {
     policy: new CentralPolicy(),
     authenticator,
@@ -119,11 +127,19 @@ export async function startCentral({
     schemaCheck: compiledSchemaCheck(),
     rateLimit: config.mqtt.rateLimit,
     acknowledged: (packet) => brokerStore.acknowledged(packet),
-    record: async (packet) => {
-      const payload =
-        typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      return (await recorder.record(packet.topic, payload)) !== 'duplicate';
-    },
+    ...(config.recorder.enabled
+      ? {
+          accepted: (packet: { payload: string | Buffer }, message: DecodedMessage) => {
+            if (typeof packet.payload !== 'string') decoded.set(packet.payload, message);
+          },
+          record: async (packet: { topic: string; payload: string | Buffer }) => {
+            const payload =
+              typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+            const message = decoded.get(payload)?.message;
+            return (await recorder.record(packet.topic, payload, message)) !== 'duplicate';
+          },
+        }
+      : {}),
   });
 
   // A revoked account (or one whose role changed) loses its connections at once.
@@ -186,6 +202,13 @@ export async function startCentral({
     auth: staffAuth,
     buses,
     alerts: () => alerts.alerts,
+    counters: () => ({
+      ...metrics.snapshot(),
+      clients_connected: aedes.connectedClients,
+      ...Object.fromEntries(
+        Object.entries(recorder.stats()).map(([name, value]) => [`recorder_${name}`, value]),
+      ),
+    }),
     logger: logger.child({ component: 'api' }),
     version,
     https: apiCertificate(config),
@@ -213,6 +236,9 @@ export async function startCentral({
       { tcpPort: ports.tcp, wsPort: ports.ws },
       'plain (unencrypted) MQTT listeners are on: for development only',
     );
+  }
+  if (!config.recorder.enabled) {
+    logger.warn('recorder.enabled is false: nothing is recorded (benchmarks only)');
   }
   if (config.http.plain) {
     logger.warn({ httpPort }, 'the staff API is on plain HTTP: for development only');

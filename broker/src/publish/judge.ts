@@ -1,6 +1,11 @@
 // The verdict on one publish: the ACL of its sender, then the size and protocol checks.
 import type { PublishPacket } from 'aedes';
-import { tryParseTopic, type LocalPartnerRule, type SchemaCheck } from '@fsbus/shared';
+import {
+  tryParseTopic,
+  type DecodedMessage,
+  type LocalPartnerRule,
+  type SchemaCheck,
+} from '@fsbus/shared';
 import type { ClientAcl } from '../acl/policy.js';
 import type { Rejection } from '../status/metrics.js';
 import { checkPayload } from '../validation/payload-check.js';
@@ -11,6 +16,8 @@ export interface JudgeOptions {
   readonly localPartners: LocalPartnerRule;
   /** How payloads are checked against their schema (compiled once at start). */
   readonly schemaCheck: SchemaCheck;
+  /** A publish passed, with its message as decoded (central's recorder takes it from here). */
+  readonly accepted?: (packet: PublishPacket, decoded: DecodedMessage) => void;
 }
 
 export interface Verdict {
@@ -36,6 +43,8 @@ export function createJudge(options: JudgeOptions): Judge {
       localPartners: options.localPartners,
       schemaCheck: options.schemaCheck,
     });
-    return verdict.ok ? null : { reason: verdict.code, detail: verdict.detail };
+    if (!verdict.ok) return { reason: verdict.code, detail: verdict.detail };
+    if (verdict.decoded) options.accepted?.(packet, verdict.decoded);
+    return null;
   };
 }

@@ -2,7 +2,7 @@
 // recorded (and its PUBACK may leave) only once its group is committed.
 import { tryParseTopic, type MessageOf, type Stream } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
-import { advance, trackKey, type SeqTrack } from './seq-tracker.js';
+import { advance, startTrack, trackKey, type SeqTrack } from './seq-tracker.js';
 import type { PreparedMessage, RecorderStore } from './store.js';
 import { rowsOf } from './tables.js';
 
@@ -22,7 +22,7 @@ export type Recorded = 'new' | 'duplicate' | 'not_recorded';
 
 interface Pending {
   readonly message: PreparedMessage;
-  readonly resolve: (fresh: boolean) => void;
+  readonly resolve: (recorded: Recorded) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -35,6 +35,8 @@ export class Recorder {
   readonly #tracks = new Map<string, SeqTrack>();
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
+  /** The timer set commits at once (a full batch waits). */
+  #flushingNow = false;
   #writing: Promise<void> = Promise.resolve();
   #closed = false;
   readonly #counts = {
@@ -60,17 +62,18 @@ export class Recorder {
   }
 
   /**
-   * Records one message that passed its schema (the broker's judge). Resolves once committed:
+   * Records one message that passed its schema (the broker's judge, which may hand over what it
+   * decoded). Resolves once committed:
    * `new`, or `duplicate` when its id was already recorded (a bus re-sending after a crash);
    * `not_recorded` at once for what is no fsbus fact (an empty retained payload clearing a
    * state). Rejects when the commit fails; the message is then not recorded.
    */
-  record(topic: string, payload: Buffer): Promise<Recorded> {
+  record(topic: string, payload: Buffer, decoded?: MessageOf<Stream>): Promise<Recorded> {
     if (this.#closed) return Promise.reject(new Error('the recorder is stopped'));
     const parts = tryParseTopic(topic);
     if (!parts || payload.byteLength === 0) return Promise.resolve('not_recorded');
-    const body = payload.toString('utf8');
-    const message = JSON.parse(body) as MessageOf<Stream>;
+    const body = () => payload.toString('utf8');
+    const message = decoded ?? (JSON.parse(body()) as MessageOf<Stream>);
     const prepared: PreparedMessage = {
       rows: rowsOf(parts.stream, message, body, new Date(this.#now()).toISOString()),
       busId: message.busId,
@@ -78,11 +81,11 @@ export class Recorder {
       stream: parts.stream,
       seq: message.seq,
     };
-    return new Promise<boolean>((resolve, reject) => {
+    return new Promise<Recorded>((resolve, reject) => {
       this.#pending.push({ message: prepared, resolve, reject });
       if (this.#pending.length >= this.#maxBatch) this.#flushSoon(0);
       else this.#flushSoon(this.#windowMs);
-    }).then((fresh) => (fresh ? 'new' : 'duplicate'));
+    });
   }
 
   /** Seq tracks of every bus, publisher and stream (a copy). */
@@ -104,11 +107,14 @@ export class Recorder {
     await this.#store.close();
   }
 
+  /** Commits what waits after `delayMs`, or sooner if a sooner commit is already set. */
   #flushSoon(delayMs: number): void {
-    if (this.#timer !== undefined && delayMs > 0) return;
+    if (this.#timer !== undefined && (delayMs > 0 || this.#flushingNow)) return;
     clearTimeout(this.#timer);
+    this.#flushingNow = delayMs === 0;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#flushingNow = false;
       this.#flush();
     }, delayMs);
   }
@@ -128,7 +134,15 @@ export class Recorder {
       batch.forEach(({ message }, index) => {
         if (!fresh[index]) return;
         const key = trackKey(message.busId, message.source, message.stream);
-        staged.set(key, advance(staged.get(key) ?? this.#tracks.get(key), message));
+        const track = staged.get(key);
+        if (track) {
+          advance(track, message.seq);
+          return;
+        }
+        const known = this.#tracks.get(key);
+        const copy = known ? { ...known } : startTrack(message);
+        if (known) advance(copy, message.seq);
+        staged.set(key, copy);
       });
       return [...staged.values()];
     };
@@ -152,7 +166,7 @@ export class Recorder {
     batch.forEach((pending, index) => {
       if (fresh[index]) this.#counts.recorded += 1;
       else this.#counts.duplicates += 1;
-      pending.resolve(fresh[index] === true);
+      pending.resolve(fresh[index] === true ? 'new' : 'duplicate');
     });
   }
 }

@@ -37,41 +37,43 @@ export function trackKey(busId: string, source: string, stream: string): string 
   return `${busId}\u0000${source}\u0000${stream}`;
 }
 
-/** The track after one more new message (a copy: the caller keeps it once committed). */
-export function advance(
-  track: SeqTrack | undefined,
-  at: { busId: string; source: string; stream: string; seq: number },
-): SeqTrack {
-  const { seq } = at;
-  if (!track) {
-    return {
-      busId: at.busId,
-      source: at.source,
-      stream: at.stream,
-      messages: 1,
-      firstSeq: seq,
-      lastSeq: seq,
-      gaps: 0,
-      missing: 0,
-      restarts: 0,
-      late: 0,
-    };
-  }
-  const next = { ...track, messages: track.messages + 1 };
+/** A new track, for the first message of a publisher's stream. */
+export function startTrack(at: {
+  busId: string;
+  source: string;
+  stream: string;
+  seq: number;
+}): SeqTrack {
+  return {
+    busId: at.busId,
+    source: at.source,
+    stream: at.stream,
+    messages: 1,
+    firstSeq: at.seq,
+    lastSeq: at.seq,
+    gaps: 0,
+    missing: 0,
+    restarts: 0,
+    late: 0,
+  };
+}
+
+/** Counts one more new message on a track (in place: the recorder works on a copy). */
+export function advance(track: SeqTrack, seq: number): void {
+  track.messages += 1;
   if (seq === track.lastSeq + 1) {
-    next.lastSeq = seq;
+    track.lastSeq = seq;
   } else if (seq > track.lastSeq) {
-    if (isRestartJump(seq)) next.restarts += 1;
+    if (isRestartJump(seq)) track.restarts += 1;
     else {
-      next.gaps += 1;
-      next.missing += seq - track.lastSeq - 1;
+      track.gaps += 1;
+      track.missing += seq - track.lastSeq - 1;
     }
-    next.lastSeq = seq;
+    track.lastSeq = seq;
   } else {
     // Below the last: a message that fills a gap (sent late), or a publisher that lost its count.
-    next.late += 1;
-    if (next.missing > 0) next.missing -= 1;
-    next.firstSeq = Math.min(next.firstSeq, seq);
+    track.late += 1;
+    if (track.missing > 0) track.missing -= 1;
+    track.firstSeq = Math.min(track.firstSeq, seq);
   }
-  return next;
 }

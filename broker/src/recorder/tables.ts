@@ -155,7 +155,7 @@ export const TABLES = [
       ['arrival', 'TEXT NOT NULL'],
       ['departure', 'TEXT NOT NULL'],
     ],
-    indexes: ['bus_id, date', 'stop_id'],
+    indexes: ['bus_id, date', 'date'],
   },
   {
     name: 'plan_acks',
@@ -222,7 +222,8 @@ export function schemaStatements(): string[] {
       ...table.columns.map(([name, type]) => `${name} ${type}`),
     ];
     if (key !== 'id') columns.push(`PRIMARY KEY (${key.join(', ')})`);
-    statements.push(`CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')})`);
+    const rowid = table.name === 'fixes' || table.name === 'statuses' ? ' WITHOUT ROWID' : '';
+    statements.push(`CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')})${rowid}`);
     for (const index of table.indexes) {
       const name = `${table.name}_${index.replaceAll(', ', '_')}`;
       statements.push(`CREATE INDEX IF NOT EXISTS ${name} ON ${table.name} (${index})`);
@@ -249,7 +250,7 @@ type Values = (string | number | null)[];
 
 /** A UTC time in one spelling (`.sssZ`), so that text order is time order in every query. */
 function instant(ts: string): string {
-  return new Date(ts).toISOString();
+  return ts.length === 24 && ts.endsWith('Z') ? ts : new Date(ts).toISOString();
 }
 
 function head(message: { id: string; busId: string; source: string; seq: number; ts: string }) {
@@ -266,9 +267,11 @@ const bool = (value: boolean | undefined): number | null =>
 export function rowsOf(
   stream: Stream,
   message: MessageOf<Stream>,
-  body: string,
+  payload: string | (() => string),
   receivedAt: string,
 ): Row[] {
+  // The payload's text, only for the tables that keep it (not fixes, most of the traffic).
+  const body = () => (typeof payload === 'string' ? payload : payload());
   const row = (table: string, values: Values): Row => ({ table, values });
   switch (stream) {
     case 'gnss': {
@@ -303,7 +306,7 @@ export function rowsOf(
           m.planId,
           m.current?.stopId ?? null,
           m.delayS,
-          body,
+          body(),
         ]),
       ];
     }
@@ -330,16 +333,16 @@ export function rowsOf(
     }
     case 'occupancy': {
       const m = message as MessageOf<'occupancy'>;
-      return [row('occupancy_states', [...head(m), m.onBoard, body])];
+      return [row('occupancy_states', [...head(m), m.onBoard, body()])];
     }
     case 'queue': {
       const m = message as MessageOf<'queue'>;
-      return [row('queue_states', [...head(m), m.waiting, body])];
+      return [row('queue_states', [...head(m), m.waiting, body()])];
     }
     case 'plan': {
       const m = message as MessageOf<'plan'>;
       return [
-        row('plans', [...head(m), m.planId, m.date, body]),
+        row('plans', [...head(m), m.planId, m.date, body()]),
         ...m.stops.map((stop, position) =>
           row('plan_stops', [
             m.id,
@@ -363,12 +366,12 @@ export function rowsOf(
     }
     case 'status': {
       const m = message as MessageOf<'status'>;
-      return [row('statuses', [...head(m), m.service, m.state, receivedAt, body])];
+      return [row('statuses', [...head(m), m.service, m.state, receivedAt, body()])];
     }
     case 'cmd/queue':
     case 'cmd/occupancy': {
       const m = message as MessageOf<'cmd/queue'>;
-      return [row('commands', [...head(m), stream, m.action, body])];
+      return [row('commands', [...head(m), stream, m.action, body()])];
     }
   }
 }

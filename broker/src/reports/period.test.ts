@@ -8,6 +8,8 @@ describe('report periods', () => {
       label: '2026-11-23',
       from: '2026-11-22T23:00:00.000Z',
       to: '2026-11-23T23:00:00.000Z',
+      firstDay: '2026-11-23',
+      lastDay: '2026-11-23',
     });
     expect(parsePeriod('2026-07-14')).toMatchObject({
       from: '2026-07-13T22:00:00.000Z',
@@ -26,7 +28,10 @@ describe('report periods', () => {
       label: '2026-12',
       from: '2026-11-30T23:00:00.000Z',
       to: '2026-12-31T23:00:00.000Z',
+      firstDay: '2026-12-01',
+      lastDay: '2026-12-31',
     });
+    expect(parsePeriod('2028-02')).toMatchObject({ lastDay: '2028-02-29' });
   });
 
   it('refuses what is no day nor month, saying what it expects', () => {

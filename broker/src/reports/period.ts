@@ -13,6 +13,9 @@ export interface Period {
   readonly from: string;
   /** Instant after the last, UTC ISO-8601 (exclusive). */
   readonly to: string;
+  /** Its first and last service days, `YYYY-MM-DD`. */
+  readonly firstDay: string;
+  readonly lastDay: string;
 }
 
 /** Why a period cannot be read: what was given and what is expected. */
@@ -39,6 +42,8 @@ export function parsePeriod(text: string, timeZone = SERVICE_TIME_ZONE): Period 
       label: text,
       from: utc(start),
       to: utc(new TZDate(year, month - 1, date + 1, timeZone)),
+      firstDay: text,
+      lastDay: text,
     };
   }
   const month = MONTH.exec(text);
@@ -46,11 +51,14 @@ export function parsePeriod(text: string, timeZone = SERVICE_TIME_ZONE): Period 
     const [year, index] = [Number(month[1]), Number(month[2])];
     if (index < 1 || index > 12)
       throw new PeriodError(`period ${JSON.stringify(text)}: no such month`);
+    const days = new TZDate(year, index, 0, timeZone).getDate();
     return {
       kind: 'month',
       label: text,
       from: utc(new TZDate(year, index - 1, 1, timeZone)),
       to: utc(new TZDate(year, index, 1, timeZone)),
+      firstDay: `${text}-01`,
+      lastDay: `${text}-${String(days).padStart(2, '0')}`,
     };
   }
   throw new PeriodError(

@@ -50,16 +50,14 @@ interface Where {
 }
 
 /** The period and bus filter on a table alias. */
-function where(alias: string, query: ReportQuery): Where {
-  const params: (string | number)[] = [query.period.from, query.period.to, ...query.buses];
-  const buses =
-    query.buses.length === 0
-      ? ''
-      : ` AND ${alias}.bus_id IN (${query.buses.map(() => '?').join(', ')})`;
-  return { sql: `${alias}.ts >= ? AND ${alias}.ts < ?${buses}`, params };
+function where(alias: string, { period, buses }: Pick<ReportQuery, 'period' | 'buses'>): Where {
+  const params: (string | number)[] = [period.from, period.to, ...buses];
+  const only =
+    buses.length === 0 ? '' : ` AND ${alias}.bus_id IN (${buses.map(() => '?').join(', ')})`;
+  return { sql: `${alias}.ts >= ? AND ${alias}.ts < ?${only}`, params };
 }
 
-/** Names of the stops seen in plans of the period's buses: the latest name of each. */
+/** Names of the stops in the period's plans (of its buses): the latest name of each. */
 async function stopNames(
   store: RecorderStore,
   query: ReportQuery,
@@ -74,8 +72,8 @@ async function stopNames(
     date: string;
   }>(
     `SELECT bus_id AS "busId", stop_id AS "stopId", name, commune, date FROM plan_stops
-     WHERE date <= ?${buses} ORDER BY date`,
-    [query.period.to.slice(0, 10), ...query.buses],
+     WHERE date >= ? AND date <= ?${buses} ORDER BY date`,
+    [query.period.firstDay, query.period.lastDay, ...query.buses],
   );
   const names = new Map<string, { name: string; commune: string }>();
   for (const row of rows) names.set(`${row.busId}\u0000${row.stopId}`, row);
@@ -325,9 +323,10 @@ export async function monthlyReport(
   const whole = total.rows[0];
   add('visits', null, null, count(whole?.visits));
   add('first_visits', null, null, count(whole?.firstVisits));
-  const arrivals = await store.query<{ n: number }>(
-    `SELECT count(*) AS n FROM stop_events s WHERE ${where('s', { report: 'visits', period, by: 'bus', buses }).sql} AND s.state = 'arrived'`,
-    [period.from, period.to, busId],
+  const arrived = where('s', { period, buses });
+  const arrivals = await store.query<{ n: number | string }>(
+    `SELECT count(*) AS n FROM stop_events s WHERE ${arrived.sql} AND s.state = 'arrived'`,
+    arrived.params,
   );
   add('stop_arrivals', null, null, count(arrivals[0]?.n));
   for (const row of perPartner.rows) {

@@ -12,9 +12,17 @@ const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 describe('checkPayload', () => {
   it('accepts a valid fsbus message', () => {
-    expect(
-      checkPayload(topicFor('visit', EXAMPLES.visit.busId), bytes(EXAMPLES.visit), false, limits),
-    ).toEqual({ ok: true });
+    const verdict = checkPayload(
+      topicFor('visit', EXAMPLES.visit.busId),
+      bytes(EXAMPLES.visit),
+      false,
+      limits,
+    );
+    // With the message as decoded, so that central records it without parsing it again.
+    expect(verdict).toEqual({
+      ok: true,
+      decoded: { stream: 'visit', busId: EXAMPLES.visit.busId, message: EXAMPLES.visit },
+    });
   });
 
   it('accepts an empty retained payload on a retained stream (it clears the state), and nowhere else', () => {

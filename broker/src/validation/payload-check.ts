@@ -5,12 +5,13 @@ import {
   STREAM_SPECS,
   tryParseTopic,
   type ProtocolErrorCode,
+  type DecodedMessage,
   type LocalPartnerRule,
   type SchemaCheck,
 } from '@fsbus/shared';
 
 export type PayloadVerdict =
-  | { readonly ok: true }
+  | { readonly ok: true; readonly decoded?: DecodedMessage }
   | { readonly ok: false; readonly code: ProtocolErrorCode; readonly detail: string };
 
 const OK: PayloadVerdict = { ok: true };
@@ -44,8 +45,10 @@ export function checkPayload(
     if (parts && STREAM_SPECS[parts.stream].retain) return OK;
   }
   try {
-    decodeMessage(topic, payload, { maxBytes, localPartners, schemaCheck });
-    return OK;
+    return {
+      ok: true,
+      decoded: decodeMessage(topic, payload, { maxBytes, localPartners, schemaCheck }),
+    };
   } catch (error) {
     if (error instanceof ProtocolError)
       return { ok: false, code: error.code, detail: error.message };

@@ -125,6 +125,10 @@ export const CentralConfigSchema = z
     ),
     recorder: section(
       {
+        enabled: z.boolean().default(true).meta({
+          description:
+            'false: relay only, nothing recorded and no reports (to measure the broker alone in `npm run bench -- central`).',
+        }),
         path: FilePath.default('central.sqlite').meta({
           description: 'SQLite file of every message recorded, relative to dataDir.',
         }),

@@ -121,7 +121,7 @@ export const STREAM_SPECS = {
     schema: PlanMessage,
     title: 'Day plan',
     description:
-      'Published by central on the bus’s lane; the bridge keeps the last one on disk and republishes it retained on board.',
+      'Published at central by a planner (`fsbus-central plan publish`) on the bus’s lane; the bridge’s uplink receives it, keeps the last one on disk, republishes it retained on board and answers with `plan/ack`.',
     qos: 1,
     retain: true,
     delivery: 'downlink',

@@ -45,6 +45,8 @@ export interface ApiOptions {
   /** The buses of the fleet (their accounts). */
   readonly buses: () => Iterable<string>;
   readonly alerts: () => readonly Alert[];
+  /** Central's own counters: traffic, refusals by reason, logins, the recorder's commits. */
+  readonly counters: () => Record<string, number>;
   readonly logger: Logger;
   readonly version: string;
   /** Central's certificate for HTTPS; null: plain HTTP (development). */
@@ -60,6 +62,7 @@ class BadRequest extends Error {}
 /** Builds the API (not listening). */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
+  const startedAt = new Date(now()).toISOString();
   // The https variant only changes the server underneath; routes and hooks are the same.
   const app = (
     options.https === null
@@ -229,6 +232,25 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       schema: { summary: 'Every alert now', response: { 200: AlertsResponse, ...errors } },
     },
     () => ({ generatedAt: new Date(now()).toISOString(), alerts: [...options.alerts()] }),
+  );
+
+  api.get(
+    `${API_PREFIX}/central`,
+    {
+      schema: {
+        summary:
+          'Central’s own counters since it started: messages in and out, refusals by reason (acl, schema, rate...), denied subscriptions, failed logins, flood disconnects, connected clients, the recorder’s messages, duplicates and commits',
+        response: {
+          200: z.object({
+            version: z.string(),
+            startedAt: z.string(),
+            counters: z.record(z.string(), z.number()),
+          }),
+          ...errors,
+        },
+      },
+    },
+    () => ({ version: options.version, startedAt, counters: options.counters() }),
   );
 
   api.get(
