@@ -201,7 +201,7 @@ async function drain(): Promise<void> {
 
 /** A year of 150 buses' events (no fixes: reports do not read them), kept between runs. */
 async function yearOfFleet(): Promise<string> {
-  const file = path.join(tmpdir(), 'fsbus-bench-year-150-v1.sqlite');
+  const file = path.join(tmpdir(), 'fsbus-bench-year-150-v2.sqlite');
   if (existsSync(file)) return file;
   const building = `${file}.building`;
   rmSync(building, { force: true });

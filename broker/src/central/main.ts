@@ -15,6 +15,7 @@ import { compiledSchemaCheck } from '../validation/compiled-schema-check.js';
 import { CredentialsBook, CredentialsError } from './credentials.js';
 import { startCentralListeners, type CentralPorts } from './listeners.js';
 import { CentralPolicy } from './policy.js';
+import { watchRevocations } from './revocations.js';
 import { AlertsPublisher } from './alerts-publisher.js';
 import { apiCertificate, buildApi, listenApi } from './http/api.js';
 import { StaffAuth } from './http/staff-auth.js';
@@ -38,9 +39,6 @@ export interface RunningCentral extends Running {
 
 /** Logins that may wait for their password check: a fleet of thousands reconnecting. */
 export const LOGINS_WAITING = 10_000;
-
-/** How often the credentials file is checked for revoked accounts, ms. */
-const REVOCATION_CHECK_MS = 2000;
 
 /** A credentials problem at start is a config problem: exit 78, one line. */
 function startupProblem(error: CredentialsError): ConfigError {
@@ -142,23 +140,15 @@ export async function startCentral({
       : {}),
   });
 
-  // A revoked account (or one whose role changed) loses its connections at once.
-  const revocations = setInterval(() => {
-    if (!credentials.refresh()) return;
-    staffAuth.forget();
-    const clients = (aedes as unknown as { clients: Record<string, Client> }).clients;
-    for (const client of Object.values(clients)) {
-      const identity = hooks.identityOf(client);
-      if (!identity?.username) continue;
-      if (credentials.find(identity.username)?.role === identity.role) continue;
-      logger.warn(
-        { clientId: client.id, username: identity.username },
-        'client disconnected: its account was revoked',
-      );
-      client.close();
-    }
-  }, REVOCATION_CHECK_MS);
-  revocations.unref();
+  const stopRevocations = watchRevocations({
+    credentials,
+    clients: () => Object.values((aedes as unknown as { clients: Record<string, Client> }).clients),
+    identityOf: (client) => hooks.identityOf(client),
+    changed: () => {
+      staffAuth.forget();
+    },
+    logger,
+  });
 
   const closeAedes = () =>
     new Promise<void>((resolve) => {
@@ -178,23 +168,7 @@ export async function startCentral({
     },
     everyMs: config.alerts.everyS * 1000,
     logger: logger.child({ component: 'alerts' }),
-    publish: (payload) =>
-      new Promise<void>((resolve, reject) => {
-        aedes.publish(
-          {
-            cmd: 'publish',
-            topic: CENTRAL_ALERTS_TOPIC,
-            payload: Buffer.from(payload),
-            qos: 1,
-            retain: true,
-            dup: false,
-          },
-          (error) => {
-            if (error) reject(error);
-            else resolve();
-          },
-        );
-      }),
+    publish: (payload) => publishRetained(aedes, CENTRAL_ALERTS_TOPIC, payload),
   });
   const api = await buildApi({
     store,
@@ -222,7 +196,7 @@ export async function startCentral({
     });
     httpPort = await listenApi(api, config.http);
   } catch (error) {
-    clearInterval(revocations);
+    stopRevocations();
     await listeners?.close();
     await api.close();
     await closeAedes();
@@ -257,7 +231,7 @@ export async function startCentral({
     recorder,
     store,
     async stop() {
-      clearInterval(revocations);
+      stopRevocations();
       await alerts.stop();
       await api.close();
       await listeners.close();
@@ -266,4 +240,17 @@ export async function startCentral({
       await recorder.stop();
     },
   };
+}
+
+/** Publishes a message of central's own, retained, QoS 1 (past the hooks: central writes it). */
+function publishRetained(aedes: Aedes, topic: string, payload: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    aedes.publish(
+      { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: true, dup: false },
+      (error) => {
+        if (error) reject(error);
+        else resolve();
+      },
+    );
+  });
 }
