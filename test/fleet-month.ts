@@ -10,6 +10,7 @@ import {
   type Stream,
 } from '@fsbus/shared';
 import { TZDate } from '@date-fns/tz';
+import { seededRandom } from '../firmware-bridge/src/domain/seeded-random.js';
 
 export interface FleetMessage {
   readonly busId: string;
@@ -35,18 +36,6 @@ export interface Expected {
   readonly reasons: Counter;
   readonly arrivals: Counter;
   readonly stopNames: Map<string, { name: string; commune: string }>;
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const COMMUNES = ['Ambazac', 'Bessines', 'Saint-Sylvestre', 'Razès', 'Compreignac', 'Nantiat'];
@@ -75,7 +64,7 @@ export function fleetMonth(
   messages: FleetMessage[];
   expected: Expected;
 } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const [year, monthIndex] = month.split('-').map(Number) as [number, number];
   const expected: Expected = {

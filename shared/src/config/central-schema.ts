@@ -2,15 +2,15 @@
 // config/central.example.yaml is generated from this file.
 import { z } from 'zod';
 
-const ListenPort = z.int().min(0).max(65535);
-const Host = z.string().min(1).max(253);
-const FilePath = z.string().min(1).max(4096);
-
-function section<Shape extends z.ZodRawShape>(shape: Shape, description: string) {
-  const object = z.strictObject(shape);
-  // Every key of a section has a default, so {} is a valid input (see schema.ts).
-  return object.prefault({} as z.input<typeof object>).meta({ description });
-}
+import {
+  FilePath,
+  Host,
+  ListenPort,
+  logSection,
+  maxMessageBytes,
+  rateLimitSection,
+  section,
+} from './fields.js';
 
 /** A listener that is off unless the config gives it a port. */
 const OptionalPort = ListenPort.nullable().default(null);
@@ -24,15 +24,7 @@ export const CentralConfigSchema = z
       description:
         'Accounts (buses, staff, planners) with scrypt password hashes, written by `fsbus-central add-bus` and `add-user`; relative to dataDir. Re-read when it changes: a revoked bus is refused at once.',
     }),
-    log: section(
-      {
-        level: z
-          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-          .default('info')
-          .meta({ description: 'Lowest level written (JSON lines on stdout).' }),
-      },
-      'Logging.',
-    ),
+    log: logSection(),
     mqtt: section(
       {
         bind: Host.default('127.0.0.1').meta({
@@ -68,26 +60,15 @@ export const CentralConfigSchema = z
           },
           'Central’s certificate. Buses check it against the CA in their central.caFile.',
         ),
-        maxMessageBytes: z
-          .int()
-          .min(256)
-          .max(16 * 1024 * 1024)
-          .default(64 * 1024)
-          .meta({
-            description: 'Largest payload accepted, bytes; larger ones are dropped and counted.',
-          }),
-        rateLimit: section(
-          {
-            messagesPerSecond: z.number().min(0.1).max(1_000_000).default(500).meta({
-              description:
-                'Sustained publishes and subscriptions per account. A bus draining a day’s backlog (a few thousand messages, 100 in flight) does it in seconds; beyond the rate a QoS 1 publish waits its turn (nothing is lost), a QoS 0 one is dropped, and a connection that keeps flooding is closed.',
-            }),
-            burst: z.int().min(1).max(1_000_000).default(5000).meta({
-              description: 'Messages an account may send at once above the sustained rate.',
-            }),
-          },
-          'Per-account rate limit, so one runaway bus cannot starve the fleet.',
-        ),
+        maxMessageBytes: maxMessageBytes(),
+        rateLimit: rateLimitSection({
+          messagesPerSecond: 500,
+          burst: 5000,
+          rateDescription:
+            'Sustained publishes and subscriptions per account. A bus draining a day’s backlog (a few thousand messages, 100 in flight) does it in seconds; beyond the rate a QoS 1 publish waits its turn (nothing is lost), a QoS 0 one is dropped, and a connection that keeps flooding is closed.',
+          burstDescription: 'Messages an account may send at once above the sustained rate.',
+          description: 'Per-account rate limit, so one runaway bus cannot starve the fleet.',
+        }),
       },
       'The central MQTT broker. TLS for the buses; plain listeners only when a port is given.',
     ),

@@ -158,9 +158,14 @@ function problemsOf(
   });
 }
 
-function resolvePaths(config: Config, base: string): Config {
+/** Resolves config paths against a folder; null stays null (a file not configured). */
+function resolver(base: string) {
   const resolve = (p: string) => path.resolve(base, p);
-  const resolveOrNull = (p: string | null) => (p === null ? null : resolve(p));
+  return { resolve, resolveOrNull: (p: string | null) => (p === null ? null : resolve(p)) };
+}
+
+function resolvePaths(config: Config, base: string): Config {
+  const { resolve, resolveOrNull } = resolver(base);
   const dataDir = resolve(config.dataDir);
   return {
     ...config,
@@ -206,8 +211,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
  */
 export function loadCentralConfig(options: Omit<LoadConfigOptions, 'env'> = {}): CentralConfig {
   return loadWith(CentralConfigSchema, options, false, (config, base) => {
-    const resolve = (p: string) => path.resolve(base, p);
-    const resolveOrNull = (p: string | null) => (p === null ? null : resolve(p));
+    const { resolve, resolveOrNull } = resolver(base);
     const dataDir = resolve(config.dataDir);
     return {
       ...config,

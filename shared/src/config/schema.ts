@@ -7,20 +7,16 @@ import { isTopicFilter } from '../topics.js';
 import { LANGUAGE_CODES } from '../catalogue/languages.js';
 import { LOCAL_PARTNERS_MAX, LocalPartner } from '../catalogue/partners.js';
 
-const Port = z.int().min(1).max(65535);
-/** A listening port; 0 lets the system pick a free one (tests). */
-const ListenPort = z.int().min(0).max(65535);
-const Host = z.string().min(1).max(253);
-/** A file path; relative paths are taken from the config file's folder. */
-const FilePath = z.string().min(1).max(4096);
-
-/** Wraps an object schema so that a missing section takes every default of its keys. */
-function section<Shape extends z.ZodRawShape>(shape: Shape, description: string) {
-  const object = z.strictObject(shape);
-  // Every key of a section has a default, so {} is a valid input; TypeScript cannot see that
-  // through the generic shape.
-  return object.prefault({} as z.input<typeof object>).meta({ description });
-}
+import {
+  FilePath,
+  Host,
+  ListenPort,
+  Port,
+  logSection,
+  maxMessageBytes,
+  rateLimitSection,
+  section,
+} from './fields.js';
 
 const PASSWORD_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
 
@@ -53,15 +49,7 @@ export const ConfigSchema = z
     dataDir: FilePath.default('/var/lib/fsbus').meta({
       description: 'Folder for the outbox, the saved plan and broker persistence.',
     }),
-    log: section(
-      {
-        level: z
-          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-          .default('info')
-          .meta({ description: 'Lowest level written (JSON lines on stdout).' }),
-      },
-      'Logging.',
-    ),
+    log: logSection(),
     gnss: section(
       {
         source: z.enum(['gpsd', 'serial', 'replay', 'simulator']).default('gpsd').meta({
@@ -327,26 +315,16 @@ export const ConfigSchema = z
           description:
             'Extra rules on top of the role defaults (docs/broker.md): role, access (read, write, readwrite, deny) and an MQTT topic filter where {busId} and {username} are replaced. A deny rule wins over any allow.',
         }),
-        maxMessageBytes: z
-          .int()
-          .min(256)
-          .max(16 * 1024 * 1024)
-          .default(64 * 1024)
-          .meta({
-            description: 'Largest payload accepted, bytes; larger ones are dropped and counted.',
-          }),
-        rateLimit: section(
-          {
-            messagesPerSecond: z.number().min(0.1).max(1_000_000).default(100).meta({
-              description:
-                'Sustained rate of publishes and subscriptions per user (all its connections). Beyond it a QoS 1 or 2 publish or a subscription waits for its turn (the client is slowed down, nothing is lost); a QoS 0 publish is dropped and counted.',
-            }),
-            burst: z.int().min(1).max(1_000_000).default(500).meta({
-              description: 'Messages a user may send at once above the sustained rate.',
-            }),
-          },
-          'Per-user rate limit, so one runaway client cannot starve the others; it slows a client down and never drops what it acknowledged.',
-        ),
+        maxMessageBytes: maxMessageBytes(),
+        rateLimit: rateLimitSection({
+          messagesPerSecond: 100,
+          burst: 500,
+          rateDescription:
+            'Sustained rate of publishes and subscriptions per user (all its connections). Beyond it a QoS 1 or 2 publish or a subscription waits for its turn (the client is slowed down, nothing is lost); a QoS 0 publish is dropped and counted.',
+          burstDescription: 'Messages a user may send at once above the sustained rate.',
+          description:
+            'Per-user rate limit, so one runaway client cannot starve the others; it slows a client down and never drops what it acknowledged.',
+        }),
         tls: section(
           {
             port: ListenPort.default(8883).meta({ description: 'MQTT over TLS.' }),

@@ -3,7 +3,7 @@
 // APC feeds, and the OpenAPI description generated from the route schemas.
 import { readFileSync } from 'node:fs';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -105,8 +105,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-  const sendReport = (report: Report, format: 'json' | 'csv', name: string) =>
-    format === 'csv' ? { csv: reportCsv(report), filename: `${name}.csv` } : { json: report };
+  /** A report as asked: JSON, or CSV as a download named `{name}.csv`. */
+  const sendReport = (reply: FastifyReply, report: Report, format: 'json' | 'csv', name: string) =>
+    format === 'csv'
+      ? reply
+          .type(CSV_TYPE)
+          .header('content-disposition', `attachment; filename="${name}.csv"`)
+          .send(reportCsv(report))
+      : report;
 
   api.get(
     `${API_PREFIX}/health`,
@@ -183,18 +189,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         by,
         buses: request.query.bus,
       });
-      const out = sendReport(
+      return sendReport(
+        reply,
         result,
         request.query.format,
         `fsbus-${report}-by-${by}-${period.label}`,
       );
-      if ('csv' in out) {
-        return reply
-          .type(CSV_TYPE)
-          .header('content-disposition', `attachment; filename="${out.filename}"`)
-          .send(out.csv);
-      }
-      return out.json;
     },
   );
 
@@ -211,18 +211,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     async (request, reply) => {
       const period = parsePeriod(request.query.month);
       const report = await monthlyReport(options.store, request.params.busId, period);
-      const out = sendReport(
+      return sendReport(
+        reply,
         report,
         request.query.format,
         `fsbus-${request.params.busId}-${period.label}`,
       );
-      if ('csv' in out) {
-        return reply
-          .type(CSV_TYPE)
-          .header('content-disposition', `attachment; filename="${out.filename}"`)
-          .send(out.csv);
-      }
-      return out.json;
     },
   );
 
