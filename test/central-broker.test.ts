@@ -208,11 +208,22 @@ describe('fsbus-central lanes', () => {
     expect(denied?.packet.granted).toEqual([128]);
 
     const staff = await login(setup, 'marie');
+    const topics: string[] = [];
+    staff.on('message', (topic) => topics.push(topic));
     const seen = firstMessage(staff, topicFor('visit', B), 5000);
     await staff.subscribeAsync('fsbus/v1/#', { qos: 1 });
+    // Opinions are not for live reading: arriving just after their visit, they could be paired.
+    const opinion = kioskOf(B).create('opinion', { stopId: null, rating: 4, reasons: [] });
+    await busB.publishAsync(topicFor('opinion', B), JSON.stringify(opinion), { qos: 1 });
     const visit = kioskOf(B).create('visit', visitBody());
     await busB.publishAsync(topicFor('visit', B), JSON.stringify(visit), { qos: 1 });
     expect(JSON.parse((await seen) ?? '{}')).toMatchObject({ id: visit.id });
+    expect(topics).not.toContain(topicFor('opinion', B));
+    const explicit = await staff.subscribeAsync(topicFor('opinion', B), { qos: 1 }).then(
+      () => null,
+      (error: unknown) => error as ErrorWithSubackPacket,
+    );
+    expect(explicit?.packet.granted).toEqual([128]);
 
     // Staff read; only a planner publishes a plan.
     const other = new MessageFactory({ busId: B, source: 'central' }).create('plan', planBody());

@@ -39,12 +39,22 @@ describe('fsbus-central account commands', () => {
     const file = path.join(dir, 'central', 'credentials.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const bus = await connected(connectToCentral(setup, 'bfs-87-012', { password }));
-    await bus.endAsync();
+    const closed = new Promise<void>((resolve) => {
+      bus.once('close', () => {
+        resolve();
+      });
+    });
 
     expect(await run('add-bus', 'bfs-87-012', ...config)).toMatchObject({ code: 65 });
     const renewed = await run('add-bus', 'bfs-87-012', '--replace', ...config);
     expect(renewed.code).toBe(0);
     expect(renewed.out.trim()).not.toBe(password);
+    // A leaked password renewed: its connection is closed.
+    await closed;
+    // A name that could take the bus's client ids (bfs-87-012-uplink) is refused.
+    const clash = await run('add-user', 'bfs-87', '--role', 'staff', ...config);
+    expect(clash.code).toBe(65);
+    expect(clash.err).toMatch(/bfs-87 and bfs-87-012/);
 
     expect(await run('add-user', 'paul', '--role', 'planner', ...config)).toMatchObject({
       code: 0,

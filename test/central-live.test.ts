@@ -195,6 +195,13 @@ describe('central live views', () => {
       port(),
       `/api/v1/feeds/apc?period=${day}&bus=${BUS}`,
     );
+    const fleetMonth = await apiGet(
+      setup,
+      port(),
+      `/api/v1/feeds/apc?period=${day.slice(0, 7)}`,
+      'marie',
+    );
+    expect(fleetMonth.status).toBe(400);
     expect(apc).toHaveLength(1);
     expect(apc[0]).toMatchObject({
       APC: {

@@ -83,14 +83,14 @@ async function busWithCentral(planFileOnBus: string | null = null) {
   });
   const bridge = await startBridge({ config, logger, version: '0.1.0' });
   cleanups.push(() => bridge.stop());
-  const publish = (file: string, user = 'paul') => {
+  const publish = (file: string, user = 'paul', busId = BUS) => {
     const io = { lines: [] as string[] };
     const write = (text: string) => io.lines.push(text);
     return runCentralCommand(
       [
         'plan',
         'publish',
-        BUS,
+        busId,
         file,
         '--config',
         setup.configFile,
@@ -148,6 +148,10 @@ describe('a day plan from central', () => {
     const staff = await publish(planFile(dir, `${BUS}-staff`), 'marie');
     expect(staff.code).toBe(65);
     expect(staff.output).toMatch(/planner/);
+
+    const unknown = await publish(planFile(dir, 'bfs-99-999-plan'), 'paul', 'bfs-99-999');
+    expect(unknown.code).toBe(65);
+    expect(unknown.output).toMatch(/no bus account "bfs-99-999"/);
   }, 60_000);
 
   it('is acknowledged as ignored by a bus whose config loads a plan file', async () => {

@@ -14,6 +14,8 @@ import { coversFilter, matchesTopic } from './topic-filter.js';
 export interface Identity {
   readonly username: string | null;
   readonly role: Role;
+  /** The hash its password matched: a renewed password ends the connections of the old one. */
+  readonly passwordHash?: string;
 }
 
 /** Gives a logged-in identity its rights (the on-board rules here, central's in central/). */

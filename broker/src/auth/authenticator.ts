@@ -97,7 +97,10 @@ export class Authenticator {
         user?.passwordHash ?? DECOY_HASH,
       );
       if (!user || !matches) return { ok: false, code: 'bad_credentials', returnCode: 4 };
-      return { ok: true, identity: { username: user.username, role: user.role } };
+      return {
+        ok: true,
+        identity: { username: user.username, role: user.role, passwordHash: user.passwordHash },
+      };
     } finally {
       this.#running -= 1;
       (this.#fresh.shift() ?? this.#suspect.pop())?.go();

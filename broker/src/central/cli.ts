@@ -13,6 +13,7 @@ import {
 } from '@fsbus/shared/node';
 import {
   CredentialsError,
+  clashingName,
   randomPassword,
   readCredentials,
   writeCredentials,
@@ -47,8 +48,9 @@ Options:
   -v, --version             the version
 
 The accounts live in the config's credentialsFile; a running central sees changes
-within seconds. Exit codes: 0 ok, 64 usage, 65 bad input (an unknown bus, an invalid
-plan), 69 central unreachable, 78 bad config.
+within seconds. Exit codes: 0 ok, 64 usage, 65 bad input (an account that exists or does
+not, a bus with no account, an invalid plan, a plan central did not take), 69 central
+unreachable, 78 bad config.
 `;
 
 const EXIT_DATA_ERROR = 65;
@@ -136,6 +138,10 @@ export async function runCentralCommand(argv: readonly string[], io: Io): Promis
         if (values.user === undefined || values['password-file'] === undefined) {
           throw new UsageError('plan publish needs --user and --password-file');
         }
+        const bus = readCredentials(config.credentialsFile).accounts.find(
+          (account) => account.username === busId,
+        );
+        if (bus?.role !== 'bus') throw new AccountError(`no bus account ${JSON.stringify(busId)}`);
         const planId = await publishPlan({
           config,
           busId,
@@ -199,6 +205,12 @@ async function addAccount(
   }
   if (existing && existing.role !== role) {
     throw new AccountError(`${username} is a ${existing.role} account, not ${role}`);
+  }
+  const clash = clashingName([username, ...credentials.accounts.map((a) => a.username)]);
+  if (clash) {
+    throw new AccountError(
+      `${clash[0]} and ${clash[1]}: no user name may start with another and "-" (it could take the other's connections)`,
+    );
   }
   const password = randomPassword();
   const entry = {

@@ -18,12 +18,33 @@ const CredentialEntry = z.strictObject({
 });
 export type CredentialEntry = z.infer<typeof CredentialEntry>;
 
+/**
+ * Two names of which one starts with the other and `-` (`bfs`, `bfs-87-012`): a client id is
+ * its user name or starts with it and `-`, so the shorter could take the other's client ids
+ * (`bfs-87-012-uplink`) and push it off central.
+ */
+export function clashingName(names: readonly string[]): [string, string] | null {
+  for (const a of names) {
+    for (const b of names) if (a !== b && b.startsWith(`${a}-`)) return [a, b];
+  }
+  return null;
+}
+
 export const CredentialsFileSchema = z.strictObject({
   version: z.literal(1),
   accounts: z
     .array(CredentialEntry)
     .refine((list) => new Set(list.map((a) => a.username)).size === list.length, {
       error: 'each user name at most once',
+    })
+    .superRefine((list, ctx) => {
+      const clash = clashingName(list.map((a) => a.username));
+      if (clash) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${clash[0]} and ${clash[1]}: no user name may start with another and "-"`,
+        });
+      }
     }),
 });
 export type CredentialsFile = z.infer<typeof CredentialsFileSchema>;
@@ -88,6 +109,7 @@ export class CredentialsBook implements AccountBook {
   readonly #onProblem: (error: CredentialsError) => void;
   #accounts = new Map<string, Account>();
   #stamp = '';
+  #version = 0;
 
   constructor(file: string, onProblem: (error: CredentialsError) => void) {
     this.#file = file;
@@ -117,6 +139,12 @@ export class CredentialsBook implements AccountBook {
     return [...this.#accounts.values()].filter((a) => a.role === role).map((a) => a.username);
   }
 
+  /** Increases each time the accounts are read again: a watcher compares it with the last seen. */
+  get version(): number {
+    this.refresh();
+    return this.#version;
+  }
+
   /** Re-reads the file if it changed; true when the accounts changed. */
   refresh(): boolean {
     const stamp = this.#currentStamp();
@@ -124,6 +152,7 @@ export class CredentialsBook implements AccountBook {
     this.#stamp = stamp;
     try {
       this.#accounts = this.#index(readCredentials(this.#file));
+      this.#version += 1;
       return true;
     } catch (error) {
       if (!(error instanceof CredentialsError)) throw error;

@@ -8,8 +8,18 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { CentralConfig } from '@fsbus/shared';
+import { fileProblem } from '@fsbus/shared/node';
 import { close, coalesceWrites, listen, tracked } from '../listeners/listeners.js';
 import { plainAddress } from '../listeners/peer-address.js';
+
+/** A PEM file the config names; one that cannot be read is a config problem (exit 78). */
+export function readPem(key: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw fileProblem(key, file, 'a readable PEM file', (error as Error).message);
+  }
+}
 
 export interface CentralPorts {
   readonly tls: number | null;
@@ -65,7 +75,10 @@ export async function startCentralListeners(
     };
     const { certFile, keyFile } = mqtt.tls;
     if (certFile !== null && keyFile !== null) {
-      const credentials = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+      const credentials = {
+        cert: readPem('mqtt.tls.certFile', certFile),
+        key: readPem('mqtt.tls.keyFile', keyFile),
+      };
       const tls = createTlsServer(credentials, (socket) => {
         handle(coalesceWrites(socket), plainAddress(socket.remoteAddress));
       });

@@ -86,6 +86,9 @@ export async function startCentral({
     store,
     commitWindowMs: config.recorder.commitWindowMs,
     logger: logger.child({ component: 'recorder' }),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
   });
   const storeFailed = (error: unknown) => {
     metrics.add('store_errors');
@@ -112,7 +115,12 @@ export async function startCentral({
     // each) rather than being refused; two checks still run at a time.
     checksWaiting: LOGINS_WAITING,
   });
-  const staffAuth = new StaffAuth(authenticator);
+  const staffAuth = new StaffAuth(
+    new Authenticator({ accounts: credentials, allowAnonymous: false, anonymousRole: 'staff' }),
+    () => {
+      metrics.add('auth_failed');
+    },
+  );
   // The message each accepted publish decoded to, by its payload: recorded without parsing again.
   const decoded = new WeakMap<object, DecodedMessage>();
   const hooks = installHooks(aedes, {
@@ -170,26 +178,27 @@ export async function startCentral({
     logger: logger.child({ component: 'alerts' }),
     publish: (payload) => publishRetained(aedes, CENTRAL_ALERTS_TOPIC, payload),
   });
-  const api = await buildApi({
-    store,
-    recorder,
-    auth: staffAuth,
-    buses,
-    alerts: () => alerts.alerts,
-    counters: () => ({
-      ...metrics.snapshot(),
-      clients_connected: aedes.connectedClients,
-      ...Object.fromEntries(
-        Object.entries(recorder.stats()).map(([name, value]) => [`recorder_${name}`, value]),
-      ),
-    }),
-    logger: logger.child({ component: 'api' }),
-    version,
-    https: apiCertificate(config),
-  });
+  let api: Awaited<ReturnType<typeof buildApi>> | undefined;
   let listeners;
   let httpPort: number;
   try {
+    api = await buildApi({
+      store,
+      recorder,
+      auth: staffAuth,
+      buses,
+      alerts: () => alerts.alerts,
+      counters: () => ({
+        ...metrics.snapshot(),
+        clients_connected: aedes.connectedClients,
+        ...Object.fromEntries(
+          Object.entries(recorder.stats()).map(([name, value]) => [`recorder_${name}`, value]),
+        ),
+      }),
+      logger: logger.child({ component: 'api' }),
+      version,
+      https: apiCertificate(config),
+    });
     await aedes.listen();
     listeners = await startCentralListeners(config.mqtt, (stream, address) => {
       hooks.adopt(aedes.handle(stream), address);
@@ -198,7 +207,7 @@ export async function startCentral({
   } catch (error) {
     stopRevocations();
     await listeners?.close();
-    await api.close();
+    await api?.close();
     await closeAedes();
     await brokerStore.close();
     await recorder.stop();

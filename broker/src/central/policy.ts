@@ -19,6 +19,12 @@ const rule = (access: Rule['access'], filter: string): Rule => ({
 /** Every fsbus topic of every bus. */
 const FLEET = `${TOPIC_ROOT}/#`;
 
+/**
+ * Opinions, live: not for staff. Arriving a few seconds after the visit before them, they could
+ * be paired with it; staff read opinions in reports, by stop and period.
+ */
+const LIVE_OPINIONS = topicFilter('opinion', '+');
+
 /** What a bus sends to central: every stream of its lane but the plan, which central sends. */
 const UPLINK_STREAMS = STREAMS.filter((stream) => stream !== 'plan');
 
@@ -29,8 +35,13 @@ const ROLE_RULES: Record<CentralRole, (username: string) => Rule[]> = {
     ...UPLINK_STREAMS.map((stream) => rule('write', topicFilter(stream, busId))),
     rule('read', topicFilter('plan', busId)),
   ],
-  staff: () => [rule('read', FLEET), rule('read', CENTRAL_ALERTS_TOPIC)],
+  staff: () => [
+    rule('deny', LIVE_OPINIONS),
+    rule('read', FLEET),
+    rule('read', CENTRAL_ALERTS_TOPIC),
+  ],
   planner: () => [
+    rule('deny', LIVE_OPINIONS),
     rule('read', FLEET),
     rule('read', CENTRAL_ALERTS_TOPIC),
     rule('write', topicFilter('plan', '+')),

@@ -1,5 +1,5 @@
-// Keeps connections in line with the credentials file: a revoked account, or one whose role
-// changed, loses its connections within seconds of the file changing.
+// Keeps connections in line with the credentials file: a revoked account, or one whose role or
+// password changed, loses its connections within seconds of the file changing.
 import type { Client } from 'aedes';
 import type { Logger } from '@fsbus/shared/node';
 import type { Identity } from '../acl/policy.js';
@@ -21,16 +21,23 @@ export interface RevocationWatchOptions {
 /** Starts watching; returns what stops it. */
 export function watchRevocations(options: RevocationWatchOptions): () => void {
   const { credentials, logger } = options;
+  // Logins and the API read the book too: a change is seen by its version, whoever re-read it.
+  let seen = credentials.version;
   const timer = setInterval(() => {
-    if (!credentials.refresh()) return;
+    const version = credentials.version;
+    if (version === seen) return;
+    seen = version;
     options.changed();
     for (const client of options.clients()) {
       const identity = options.identityOf(client);
       if (!identity?.username) continue;
-      if (credentials.find(identity.username)?.role === identity.role) continue;
+      const account = credentials.find(identity.username);
+      if (account?.role === identity.role && account.passwordHash === identity.passwordHash) {
+        continue;
+      }
       logger.warn(
         { clientId: client.id, username: identity.username },
-        'client disconnected: its account was revoked',
+        'client disconnected: its account was revoked or its password renewed',
       );
       client.close();
     }

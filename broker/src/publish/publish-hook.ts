@@ -141,10 +141,11 @@ export function installPublishHook(context: HookContext, judge: Judge, record?: 
           deliver();
           return;
         }
-        // Recorded first: the PUBACK leaves only once the message is committed.
+        // Recorded first: the PUBACK leaves only once the message is committed. A re-send is
+        // not delivered again, but for retained state (its first delivery may have failed).
         record(message).then(
           (fresh) => {
-            if (fresh) deliver();
+            if (fresh || message.retain) deliver();
             else slot.ready();
           },
           (error: unknown) => {

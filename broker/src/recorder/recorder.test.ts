@@ -62,6 +62,47 @@ describe('Recorder', () => {
     await after.stop();
   });
 
+  it('records the rest of a batch when the database refuses one message of it', async () => {
+    const store = openSqliteStore(file());
+    const recorder = await Recorder.open({ store, commitWindowMs: 20 });
+    store.db.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON visits WHEN NEW.seq = 1 BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
+    const topic = topicFor('visit', BUS);
+    const payloads = [0, 1, 2].map(() =>
+      Buffer.from(JSON.stringify(kiosk.create('visit', visitBody()))),
+    );
+    const results = await Promise.allSettled(payloads.map((p) => recorder.record(topic, p)));
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value))).toEqual([
+      'new',
+      'SqliteError: refused',
+      'new',
+    ]);
+    expect(store.db.prepare('SELECT seq FROM visits ORDER BY seq').pluck().all()).toEqual([0, 2]);
+    await recorder.stop();
+  });
+
+  it('keeps a fix whose time the bridge did not trust (fixTime null), and all its fields', async () => {
+    const store = openSqliteStore(file());
+    const recorder = await Recorder.open({ store, commitWindowMs: 5 });
+    const bridge = new MessageFactory({ busId: BUS, source: 'bridge' });
+    const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
+    const fix = Object.fromEntries(
+      Object.entries(EXAMPLES.gnss).filter(([key]) => !envelope.has(key)),
+    ) as BodyOf<'gnss'>;
+    const message = bridge.create('gnss', { ...fix, fixTime: null, vdop: 1.4, eph: 3.5 });
+    expect(await recorder.record(topicFor('gnss', BUS), Buffer.from(JSON.stringify(message)))).toBe(
+      'new',
+    );
+    expect(store.db.prepare('SELECT fix_time, vdop, eph FROM fixes').get()).toEqual({
+      fix_time: null,
+      vdop: 1.4,
+      eph: 3.5,
+    });
+    await recorder.stop();
+  });
+
   it('acknowledges nothing of a batch whose commit fails', async () => {
     const store = openSqliteStore(file());
     const recorder = await Recorder.open({ store, commitWindowMs: 5 });

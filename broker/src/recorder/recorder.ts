@@ -154,9 +154,24 @@ export class Recorder {
       );
     } catch (error) {
       this.#counts.commit_failures += 1;
+      if (batch.length > 1) {
+        // One message the database refuses must not hold back the others (of every bus): each
+        // is tried again on its own, and only what fails again is refused.
+        this.#log?.warn(
+          { err: error, messages: batch.length },
+          'recorder commit failed: trying its messages one by one',
+        );
+        for (const pending of batch) await this.#write([pending]);
+        return;
+      }
       this.#log?.error(
-        { err: error, messages: batch.length },
-        'recorder commit failed: the messages are not acknowledged, their senders send them again',
+        {
+          err: error,
+          busId: batch[0]?.message.busId,
+          stream: batch[0]?.message.stream,
+          seq: batch[0]?.message.seq,
+        },
+        'recorder commit failed: the message is not acknowledged, its sender sends it again',
       );
       for (const pending of batch) pending.reject(error as Error);
       return;

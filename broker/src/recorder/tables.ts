@@ -40,8 +40,12 @@ export const TABLES = [
       ['speed', 'REAL'],
       ['track', 'REAL'],
       ['mode', 'TEXT NOT NULL'],
-      ['fix_time', 'TEXT NOT NULL'],
+      // Null when the receiver's clock was not trusted (docs/bridge.md).
+      ['fix_time', 'TEXT'],
       ['hdop', 'REAL'],
+      ['vdop', 'REAL'],
+      ['pdop', 'REAL'],
+      ['eph', 'REAL'],
       ['satellites_used', 'INTEGER'],
       ['satellites_visible', 'INTEGER'],
       ['via', 'TEXT NOT NULL'],
@@ -212,6 +216,18 @@ export const SEQ_TABLE = {
   ],
 } as const;
 
+/**
+ * Tables SQLite keeps in their key's order, with no rowid: the telemetry (one B-tree less per
+ * row), and the opinions, whose random v4 ids then hide the order they arrived in (the rowid
+ * of a table written in the same commits as the visits would keep it).
+ */
+const WITHOUT_ROWID: ReadonlySet<string> = new Set([
+  'fixes',
+  'statuses',
+  'opinions',
+  'opinion_reasons',
+]);
+
 /** The statements that create every table and index (idempotent). */
 export function schemaStatements(): string[] {
   const statements: string[] = [];
@@ -222,7 +238,7 @@ export function schemaStatements(): string[] {
       ...table.columns.map(([name, type]) => `${name} ${type}`),
     ];
     if (key !== 'id') columns.push(`PRIMARY KEY (${key.join(', ')})`);
-    const rowid = table.name === 'fixes' || table.name === 'statuses' ? ' WITHOUT ROWID' : '';
+    const rowid = WITHOUT_ROWID.has(table.name) ? ' WITHOUT ROWID' : '';
     statements.push(`CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')})${rowid}`);
     for (const index of table.indexes) {
       const name = `${table.name}_${index.replaceAll(', ', '_')}`;
@@ -287,6 +303,9 @@ export function rowsOf(
           m.mode,
           m.fixTime,
           m.hdop ?? null,
+          m.vdop ?? null,
+          m.pdop ?? null,
+          m.eph ?? null,
           m.satellitesUsed ?? null,
           m.satellitesVisible ?? null,
           m.via,

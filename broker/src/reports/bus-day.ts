@@ -54,8 +54,9 @@ export async function busDay(store: RecorderStore, busId: string, date: string):
   );
   const [ack] = plan
     ? await store.query<{ outcome: string; ts: string }>(
-        `SELECT outcome, ts FROM plan_acks WHERE bus_id = ? AND plan_id = ? ORDER BY ts LIMIT 1`,
-        [busId, plan.planId],
+        `SELECT outcome, ts FROM plan_acks WHERE bus_id = ? AND plan_id = ? AND date = ?
+         ORDER BY ts DESC LIMIT 1`,
+        [busId, plan.planId, date],
       )
     : [];
   const planned = plan

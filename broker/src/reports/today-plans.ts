@@ -20,8 +20,9 @@ export async function plansOf(store: RecorderStore, date: string): Promise<Map<s
     const last = stops.at(-1);
     if (!first || !last) continue;
     const acks = await store.query<{ n: number | string }>(
-      `SELECT count(*) AS n FROM plan_acks WHERE bus_id = ? AND plan_id = ? AND outcome = 'accepted'`,
-      [busId, plan.planId],
+      `SELECT count(*) AS n FROM plan_acks
+       WHERE bus_id = ? AND plan_id = ? AND date = ? AND outcome = 'accepted'`,
+      [busId, plan.planId, date],
     );
     result.set(busId, {
       planId: plan.planId,

@@ -1,7 +1,6 @@
 // The staff API (fastify, its only importer): read-only, staff and planner accounts over HTTP
 // Basic; the fleet now, a bus's day, reports as JSON or CSV, alerts, seq gaps, the GTFS-RT and
 // APC feeds, and the OpenAPI description generated from the route schemas.
-import { readFileSync } from 'node:fs';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
@@ -37,6 +36,7 @@ import {
   SeqGapsResponse,
 } from './schemas.js';
 import type { StaffAuth } from './staff-auth.js';
+import { readPem } from '../listeners.js';
 
 export interface ApiOptions {
   readonly store: RecorderStore;
@@ -87,7 +87,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === `${API_PREFIX}/health`) return;
-    const login = await options.auth.check(request.headers.authorization);
+    const login = await options.auth.check(request.headers.authorization, request.ip);
     if (login.ok) return;
     if (login.status === 401) reply.header('www-authenticate', 'Basic realm="fsbus central"');
     await reply.code(login.status).send({ error: login.reason });
@@ -282,8 +282,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         querystring: ReportQuery.pick({ period: true, bus: true }),
       },
     },
-    async (request) =>
-      apcMessages(options.store, parsePeriod(request.query.period), request.query.bus),
+    async (request) => {
+      const period = parsePeriod(request.query.period);
+      // A fleet's month of door events is too much for one answer: a day, or some buses.
+      if (period.kind === 'month' && request.query.bus.length === 0) {
+        throw new BadRequest(
+          'a month of door events needs bus= (one or a few buses), or ask a day',
+        );
+      }
+      return apcMessages(options.store, period, request.query.bus);
+    },
   );
 
   api.get(
@@ -308,5 +316,8 @@ export async function listenApi(
 export function apiCertificate(config: CentralConfig): { cert: Buffer; key: Buffer } | null {
   const { certFile, keyFile } = config.mqtt.tls;
   if (config.http.plain || certFile === null || keyFile === null) return null;
-  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  return {
+    cert: readPem('mqtt.tls.certFile', certFile),
+    key: readPem('mqtt.tls.keyFile', keyFile),
+  };
 }
