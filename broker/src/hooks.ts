@@ -11,7 +11,7 @@ import { forgetForwardedCounters, watchQoSDeliveries } from './delivery/aedes-cl
 import { DuplicateFilter } from './delivery/duplicate-filter.js';
 import { PubackQueue } from './delivery/puback-order.js';
 import { createJudge } from './publish/judge.js';
-import { installPublishHook, type Record } from './publish/publish-hook.js';
+import { installPublishHook, type RecordMessage } from './publish/publish-hook.js';
 import type { HookContext, Session } from './session.js';
 import { LogThrottle } from './status/log-throttle.js';
 import type { Metrics } from './status/metrics.js';
@@ -35,7 +35,7 @@ export interface HookOptions {
   /** A publish passed its checks, with its message as decoded. */
   readonly accepted?: (packet: PublishPacket, decoded: DecodedMessage) => void;
   /** Stores each accepted message before its PUBACK (central's recorder). */
-  readonly record?: Record;
+  readonly record?: RecordMessage;
   /** Milliseconds, for rate limiting and log throttling. */
   readonly now?: () => number;
 }

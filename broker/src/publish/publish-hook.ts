@@ -14,9 +14,13 @@ const EMPTY = Buffer.alloc(0);
  * false when it was stored before (a re-send), which is then acknowledged and not delivered
  * again. A rejection leaves the message unacknowledged.
  */
-export type Record = (packet: PublishPacket) => Promise<boolean>;
+export type RecordMessage = (packet: PublishPacket) => Promise<boolean>;
 
-export function installPublishHook(context: HookContext, judge: Judge, record?: Record): void {
+export function installPublishHook(
+  context: HookContext,
+  judge: Judge,
+  record?: RecordMessage,
+): void {
   const { broker, sessions, metrics, logger, throttle } = context;
   // Where a publish goes that must be acknowledged but neither delivered nor retained: a $SYS
   // topic no client can read.
