@@ -3,17 +3,23 @@
 // the drain of 100 buses' day backlogs arriving at once; and the query time of month reports
 // over a generated year of 150 buses.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EXAMPLES, MessageFactory, topicFor, type BodyOf, type Stream } from '@fsbus/shared';
+import {
+  EXAMPLES,
+  MessageFactory,
+  parseTopic,
+  topicFor,
+  type BodyOf,
+  type Stream,
+} from '@fsbus/shared';
 import { hashPassword } from '@fsbus/shared/node';
 import { writeCredentials } from '../src/central/credentials.js';
 import { runReport, monthlyReport, REPORT_NAMES, GROUPINGS } from '../src/reports/reports.js';
 import { parsePeriod } from '../src/reports/period.js';
 import { openSqliteStore } from '../src/recorder/sqlite-store.js';
 import { rowsOf } from '../src/recorder/tables.js';
-import { parseTopic } from '@fsbus/shared';
 import { freePort, makePki } from '../../test/central-stand-in.js';
 import { fleetMonth } from '../../test/fleet-month.js';
 import { BROKER_CPU, build, median, peakRss, pinLoad, pinned } from './brokers.js';
@@ -211,7 +217,7 @@ async function yearOfFleet(): Promise<string> {
   for (let m = 1; m <= 12; m++) {
     const month = `2025-${String(m).padStart(2, '0')}`;
     const { messages } = fleetMonth(month, 150, m);
-    const receivedAt = new Date().toISOString();
+    const receivedAt = () => new Date().toISOString();
     for (let start = 0; start < messages.length; start += 5000) {
       const batch = messages.slice(start, start + 5000).map((message) => {
         const parts = parseTopic(message.topic);
@@ -233,7 +239,6 @@ async function yearOfFleet(): Promise<string> {
     }
   }
   await store.close();
-  const { renameSync } = await import('node:fs');
   renameSync(building, file);
   console.log(
     `(generated ${fmt(rows)} messages in ${((Date.now() - started) / 1000).toFixed(0)} s, kept in ${file})`,

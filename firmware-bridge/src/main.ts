@@ -278,7 +278,25 @@ export async function startBridge({
     queue.tick();
   };
 
-  /** A plan central sent on this bus's lane: taken (unless a plan file rules), and acknowledged. */
+  /**
+   * A plan offered by central or on the on-board broker: `held` (the one followed already, or
+   * our own republished), `ignored` (a plan file rules; logged once per plan) or `taken`.
+   */
+  let warnedPlanId: string | null = null;
+  const offerPlan = (next: PlanMessage, from: 'central' | 'broker') => {
+    if (next.planId === plan?.planId && next.date === plan.date) return 'held';
+    if (filePlan !== null) {
+      if (warnedPlanId !== next.planId) {
+        warnedPlanId = next.planId;
+        logger.warn({ planId: next.planId, from }, 'plan ignored: stops.planFile is set');
+      }
+      return 'ignored';
+    }
+    setPlan(next, `from ${from}`);
+    return 'taken';
+  };
+
+  /** A plan central sent on this bus's lane: offered, republished on board, acknowledged once. */
   let ignoredPlanId: string | null = null;
   const takePlanFromCentral = (topic: string, payload: Buffer) => {
     if (payload.byteLength === 0) return; // a cleared retained plan
@@ -293,20 +311,21 @@ export async function startBridge({
       logger.warn({ topic, code, err: (error as Error).message }, 'plan from central refused');
       return;
     }
-    // Held already: acknowledged when it came (the ack is an event, never dropped).
-    if (next.planId === plan?.planId && next.date === plan.date) return;
+    // A plan held already was acknowledged when it came (the ack is an event, never dropped).
     const ack = { planId: next.planId, date: next.date };
-    if (filePlan !== null) {
-      if (ignoredPlanId === next.planId) return;
-      ignoredPlanId = next.planId;
-      logger.warn({ planId: next.planId }, 'plan from central ignored: stops.planFile is set');
-      publishBoth('plan/ack', { ...ack, outcome: 'ignored', reason: 'plan_file' });
-      return;
+    switch (offerPlan(next, 'central')) {
+      case 'held':
+        return;
+      case 'ignored':
+        if (ignoredPlanId === next.planId) return;
+        ignoredPlanId = next.planId;
+        publishBoth('plan/ack', { ...ack, outcome: 'ignored', reason: 'plan_file' });
+        return;
+      case 'taken':
+        count('central_plans');
+        publish('plan', stripEnvelope(next)); // for the screens, retained on board
+        publishBoth('plan/ack', { ...ack, outcome: 'accepted', reason: null });
     }
-    count('central_plans');
-    setPlan(next, 'from central');
-    publish('plan', stripEnvelope(next)); // for the screens, retained on board
-    publishBoth('plan/ack', { ...ack, outcome: 'accepted', reason: null });
   };
 
   const via = gnss.source === 'serial' ? 'nmea' : gnss.source;
@@ -423,16 +442,7 @@ export async function startBridge({
           return publishQueue === null ? ingested : ingested.then(publishQueue);
         }
         if (decoded.stream !== 'plan') return;
-        const next = decoded.message as PlanMessage;
-        if (next.planId === plan?.planId && next.date === plan.date) return; // a repeat, or our own
-        if (filePlan !== null) {
-          logger.warn(
-            { planId: next.planId },
-            'plan from the broker ignored: stops.planFile is set',
-          );
-          return;
-        }
-        setPlan(next, 'received');
+        offerPlan(decoded.message as PlanMessage, 'broker');
       } catch (error) {
         // Inside mqtt.js's message listener: nothing may escape. A plan or a driver's command.
         const code = error instanceof ProtocolError ? error.code : 'handler_error';

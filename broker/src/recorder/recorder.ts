@@ -75,7 +75,7 @@ export class Recorder {
     const body = () => payload.toString('utf8');
     const message = decoded ?? (JSON.parse(body()) as MessageOf<Stream>);
     const prepared: PreparedMessage = {
-      rows: rowsOf(parts.stream, message, body, new Date(this.#now()).toISOString()),
+      rows: rowsOf(parts.stream, message, body, () => new Date(this.#now()).toISOString()),
       busId: message.busId,
       source: message.source,
       stream: parts.stream,

@@ -284,7 +284,7 @@ export function rowsOf(
   stream: Stream,
   message: MessageOf<Stream>,
   payload: string | (() => string),
-  receivedAt: string,
+  receivedAt: () => string,
 ): Row[] {
   // The payload's text, only for the tables that keep it (not fixes, most of the traffic).
   const body = () => (typeof payload === 'string' ? payload : payload());
@@ -385,7 +385,7 @@ export function rowsOf(
     }
     case 'status': {
       const m = message as MessageOf<'status'>;
-      return [row('statuses', [...head(m), m.service, m.state, receivedAt, body()])];
+      return [row('statuses', [...head(m), m.service, m.state, receivedAt(), body()])];
     }
     case 'cmd/queue':
     case 'cmd/occupancy': {
