@@ -269,7 +269,7 @@ describe('fsbus-central recorder', () => {
       const visit = kiosk.create('visit', visitBody());
       if (keep) await bus.publishAsync(topicFor('visit', A), JSON.stringify(visit), { qos: 1 });
     }
-    expect(running.central.recorder.tracks()).toEqual([
+    expect(await running.central.recorder.tracks()).toEqual([
       expect.objectContaining({
         busId: A,
         source: 'kiosk-1',

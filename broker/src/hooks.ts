@@ -1,8 +1,8 @@
 // The aedes hooks that lock the broker down: login (auth/login-hook.ts), publish
 // (publish/publish-hook.ts), and here subscribe and forward, with the session each login opens.
 // With main.ts, the only modules that touch aedes objects.
-import type { Aedes, AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
-import type { DecodedMessage, LocalPartnerRule, SchemaCheck } from '@fsbus/shared';
+import type { Aedes, AedesPublishPacket, Client, Subscription } from 'aedes';
+import type { LocalPartnerRule, SchemaCheck } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
 import type { Identity, Policy } from './acl/policy.js';
 import type { Authenticator } from './auth/authenticator.js';
@@ -32,8 +32,6 @@ export interface HookOptions {
   readonly rateLimit: RateLimit;
   /** A queued message the client acknowledged while its queue was replayed: not sent again. */
   readonly acknowledged?: (packet: object) => boolean;
-  /** A publish passed its checks, with its message as decoded. */
-  readonly accepted?: (packet: PublishPacket, decoded: DecodedMessage) => void;
   /** Stores each accepted message before its PUBACK (central's recorder). */
   readonly record?: RecordMessage;
   /** Milliseconds, for rate limiting and log throttling. */

@@ -152,7 +152,7 @@ export function installLoginHooks(context: HookContext, options: LoginOptions): 
         }
         const acl = options.policy.for(identity);
         const willProblem = connect?.will ? judge(acl, { ...connect.will }) : null;
-        if (willProblem) {
+        if (willProblem && !willProblem.ok) {
           refuse(
             client,
             identity.username,

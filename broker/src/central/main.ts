@@ -3,7 +3,7 @@
 import type { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { Aedes, type Client } from 'aedes';
-import { CENTRAL_ALERTS_TOPIC, type CentralConfig, type DecodedMessage } from '@fsbus/shared';
+import { CENTRAL_ALERTS_TOPIC, type CentralConfig } from '@fsbus/shared';
 import { ConfigError, type Logger, type Running } from '@fsbus/shared/node';
 import { Authenticator } from '../auth/authenticator.js';
 import { installHooks } from '../hooks.js';
@@ -81,14 +81,15 @@ export async function startCentral({
     );
   }
 
-  const store = openSqliteStore(config.recorder.path);
-  const recorder = await Recorder.open({
+  const store = openSqliteStore(config.recorder.path, {
+    onCheckpointFailure: (error) => {
+      logger.warn({ err: error }, 'recorder: WAL checkpoints run in the writer again');
+    },
+  });
+  const recorder = new Recorder({
     store,
     commitWindowMs: config.recorder.commitWindowMs,
     logger: logger.child({ component: 'recorder' }),
-  }).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
   });
   const storeFailed = (error: unknown) => {
     metrics.add('store_errors');
@@ -121,8 +122,6 @@ export async function startCentral({
       metrics.add('auth_failed');
     },
   );
-  // The message each accepted publish decoded to, by its payload: recorded without parsing again.
-  const decoded = new WeakMap<object, DecodedMessage>();
   const hooks = installHooks(aedes, {
     policy: new CentralPolicy(),
     authenticator,
@@ -135,14 +134,12 @@ export async function startCentral({
     acknowledged: (packet) => brokerStore.acknowledged(packet),
     ...(config.recorder.enabled
       ? {
-          accepted: (packet: { payload: string | Buffer }, message: DecodedMessage) => {
-            if (typeof packet.payload !== 'string') decoded.set(packet.payload, message);
-          },
-          record: async (packet: { topic: string; payload: string | Buffer }) => {
+          record: (packet, decoded, done) => {
             const payload =
               typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-            const message = decoded.get(payload)?.message;
-            return (await recorder.record(packet.topic, payload, message)) !== 'duplicate';
+            recorder.record(packet.topic, payload, decoded, (error, recorded) => {
+              done(error, recorded !== 'duplicate');
+            });
           },
         }
       : {}),

@@ -16,26 +16,27 @@ export interface JudgeOptions {
   readonly localPartners: LocalPartnerRule;
   /** How payloads are checked against their schema (compiled once at start). */
   readonly schemaCheck: SchemaCheck;
-  /** A publish passed, with its message as decoded (central's recorder takes it from here). */
-  readonly accepted?: (packet: PublishPacket, decoded: DecodedMessage) => void;
 }
 
-export interface Verdict {
-  readonly reason: Rejection;
-  readonly detail: string;
-}
+/**
+ * The verdict on one publish: passed, with its message as decoded when it is an fsbus fact
+ * (central's recorder stores that, without parsing it again), or refused and why.
+ */
+export type Verdict =
+  | { readonly ok: true; readonly decoded?: DecodedMessage }
+  | { readonly ok: false; readonly reason: Rejection; readonly detail: string };
 
-/** What judges a publish: null when it passes, else why not. `acl` null: a will of an earlier run. */
-export type Judge = (acl: ClientAcl | null, packet: PublishPacket) => Verdict | null;
+/** What judges a publish. `acl` null: a will of an earlier run. */
+export type Judge = (acl: ClientAcl | null, packet: PublishPacket) => Verdict;
 
 export function createJudge(options: JudgeOptions): Judge {
   return (acl, packet) => {
     if (!acl && tryParseTopic(packet.topic)?.stream !== 'status') {
       // Wills are checked when set (authenticate); one left by an earlier run is a status.
-      return { reason: 'acl', detail: 'will of an earlier run outside status/' };
+      return { ok: false, reason: 'acl', detail: 'will of an earlier run outside status/' };
     }
     const decision = acl ? acl.canWrite(packet.topic) : { allowed: true as const };
-    if (!decision.allowed) return { reason: 'acl', detail: decision.reason };
+    if (!decision.allowed) return { ok: false, reason: 'acl', detail: decision.reason };
     const payload =
       typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const verdict = checkPayload(packet.topic, payload, packet.retain, {
@@ -43,8 +44,7 @@ export function createJudge(options: JudgeOptions): Judge {
       localPartners: options.localPartners,
       schemaCheck: options.schemaCheck,
     });
-    if (!verdict.ok) return { reason: verdict.code, detail: verdict.detail };
-    if (verdict.decoded) options.accepted?.(packet, verdict.decoded);
-    return null;
+    if (!verdict.ok) return { ok: false, reason: verdict.code, detail: verdict.detail };
+    return verdict;
   };
 }

@@ -2,7 +2,7 @@
 // dropped), the verdict, then the delivery, and the PUBACK only once the message has been
 // delivered and queued.
 import type { Client, PublishPacket } from 'aedes';
-import { STREAM_SPECS, tryParseTopic } from '@fsbus/shared';
+import { STREAM_SPECS, tryParseTopic, type DecodedMessage } from '@fsbus/shared';
 import type { HookContext, Session } from '../session.js';
 import type { Rejection } from '../status/metrics.js';
 import type { Judge } from './judge.js';
@@ -10,11 +10,17 @@ import type { Judge } from './judge.js';
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Stores a message that passed its verdict (central's recorder); resolves once it is committed,
- * false when it was stored before (a re-send), which is then acknowledged and not delivered
- * again. A rejection leaves the message unacknowledged.
+ * Stores a message that passed its verdict (central's recorder), with the message it decoded to
+ * (none off the fsbus tree or for an empty retained payload), and calls `done` once it is
+ * committed: `fresh` false when it was stored before (a re-send), which is then acknowledged and
+ * not delivered again. An error leaves the message unacknowledged. A callback, not a promise: it
+ * runs for every message at full ingest.
  */
-export type RecordMessage = (packet: PublishPacket) => Promise<boolean>;
+export type RecordMessage = (
+  packet: PublishPacket,
+  decoded: DecodedMessage | undefined,
+  done: (error: Error | null, fresh: boolean) => void,
+) => void;
 
 export function installPublishHook(
   context: HookContext,
@@ -73,18 +79,22 @@ export function installPublishHook(
   };
 
   /** Records a message nobody waits for (QoS 0, a last will): a failure is logged. */
-  const recordAside = (packet: PublishPacket) => {
-    record?.({ ...packet }).catch((error: unknown) => {
-      logger.error({ err: error, topic: packet.topic }, 'message not recorded');
+  const recordAside = (packet: PublishPacket, decoded: DecodedMessage | undefined) => {
+    record?.({ ...packet }, decoded, (error) => {
+      if (error) logger.error({ err: error, topic: packet.topic }, 'message not recorded');
     });
   };
 
-  /** Drops a publish that fails its verdict, or marks it accepted; true when accepted. */
-  const settle = (client: Client | null, session: Session | undefined, packet: PublishPacket) => {
-    const problem = judge(session?.acl ?? null, packet);
-    if (problem) {
-      drop(client, packet, problem.reason, problem.detail);
-      return false;
+  /** Drops a publish that fails its verdict (null), or marks it accepted. */
+  const settle = (
+    client: Client | null,
+    session: Session | undefined,
+    packet: PublishPacket,
+  ): { readonly decoded?: DecodedMessage } | null => {
+    const verdict = judge(session?.acl ?? null, packet);
+    if (!verdict.ok) {
+      drop(client, packet, verdict.reason, verdict.detail);
+      return null;
     }
     metrics.add('messages_in');
     const stream = packet.retain ? tryParseTopic(packet.topic)?.stream : undefined;
@@ -93,7 +103,7 @@ export function installPublishHook(
       packet.retain = false;
       metrics.add('retain_cleared');
     }
-    return true;
+    return verdict;
   };
 
   /** A QoS 0 publish over the rate is lost; a connection that keeps flooding is closed. */
@@ -128,7 +138,8 @@ export function installPublishHook(
     });
     session.gate.enter(
       () => {
-        if (!settle(client, session, packet)) {
+        const passed = settle(client, session, packet);
+        if (!passed) {
           slot.ready();
           return;
         }
@@ -147,16 +158,13 @@ export function installPublishHook(
         }
         // Recorded first: the PUBACK leaves only once the message is committed. A re-send is
         // not delivered again, but for retained state (its first delivery may have failed).
-        record(message).then(
-          (fresh) => {
-            if (fresh || message.retain) deliver();
-            else slot.ready();
-          },
-          (error: unknown) => {
-            failure = error as Error;
+        record(message, passed.decoded, (error, fresh) => {
+          if (error) {
+            failure = error;
             slot.ready();
-          },
-        );
+          } else if (fresh || message.retain) deliver();
+          else slot.ready();
+        });
       },
       () => client.closed,
     );
@@ -167,7 +175,10 @@ export function installPublishHook(
     if (!client || client.closed) {
       // A last will, published as its connection ends, or left by an earlier run (no client).
       if (client && !session) drop(client, packet, 'acl', 'no session');
-      else if (settle(client, session, packet)) recordAside(packet);
+      else {
+        const passed = settle(client, session, packet);
+        if (passed) recordAside(packet, passed.decoded);
+      }
       callback(null);
       return;
     }
@@ -179,7 +190,10 @@ export function installPublishHook(
     switch (packet.qos) {
       case 0:
         if (!session.gate.tryTake()) overRate(client, session, packet);
-        else if (settle(client, session, packet)) recordAside(packet);
+        else {
+          const passed = settle(client, session, packet);
+          if (passed) recordAside(packet, passed.decoded);
+        }
         callback(null);
         return;
       case 1:
@@ -190,18 +204,14 @@ export function installPublishHook(
         // first (no fsbus client uses QoS 2, and a re-send is delivered again).
         session.gate.enter(
           () => {
-            if (!settle(client, session, packet) || !record) {
+            const passed = settle(client, session, packet);
+            if (!passed || !record) {
               callback(null);
               return;
             }
-            record({ ...packet }).then(
-              () => {
-                callback(null);
-              },
-              (error: unknown) => {
-                callback(error as Error);
-              },
-            );
+            record({ ...packet }, passed.decoded, (error) => {
+              callback(error);
+            });
           },
           () => client.closed,
         );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLES, MessageFactory, topicFor, type BodyOf } from '@fsbus/shared';
-import { Recorder } from './recorder.js';
+import { Recorder, type Recorded } from './recorder.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
@@ -17,6 +17,16 @@ function file(): string {
   return path.join(dir, 'central.sqlite');
 }
 
+/** The recorder's callback as a promise. */
+function record(recorder: Recorder, topic: string, payload: Buffer): Promise<Recorded> {
+  return new Promise((resolve, reject) => {
+    recorder.record(topic, payload, undefined, (error, recorded) => {
+      if (error) reject(error);
+      else resolve(recorded);
+    });
+  });
+}
+
 const BUS = 'bfs-87-012';
 const visitBody = (): BodyOf<'visit'> => {
   const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
@@ -27,19 +37,19 @@ const visitBody = (): BodyOf<'visit'> => {
 
 describe('Recorder', () => {
   it('stores each message once, in one commit per window, and says which were new', async () => {
-    const recorder = await Recorder.open({ store: openSqliteStore(file()), commitWindowMs: 20 });
+    const recorder = new Recorder({ store: openSqliteStore(file()), commitWindowMs: 20 });
     const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
     const first = Buffer.from(JSON.stringify(kiosk.create('visit', visitBody())));
     const second = Buffer.from(JSON.stringify(kiosk.create('visit', visitBody())));
     const topic = topicFor('visit', BUS);
     const results = await Promise.all([
-      recorder.record(topic, first),
-      recorder.record(topic, second),
-      recorder.record(topic, first),
+      record(recorder, topic, first),
+      record(recorder, topic, second),
+      record(recorder, topic, first),
     ]);
     expect(results).toEqual(['new', 'new', 'duplicate']);
     expect(recorder.stats()).toMatchObject({ recorded: 2, duplicates: 1, commits: 1 });
-    expect(await recorder.record(topic, first)).toBe('duplicate');
+    expect(await record(recorder, topic, first)).toBe('duplicate');
     await recorder.stop();
   });
 
@@ -48,15 +58,15 @@ describe('Recorder', () => {
     const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
     const topic = topicFor('visit', BUS);
     const send = (recorder: Recorder) =>
-      recorder.record(topic, Buffer.from(JSON.stringify(kiosk.create('visit', visitBody()))));
-    const before = await Recorder.open({ store: openSqliteStore(at), commitWindowMs: 5 });
+      record(recorder, topic, Buffer.from(JSON.stringify(kiosk.create('visit', visitBody()))));
+    const before = new Recorder({ store: openSqliteStore(at), commitWindowMs: 5 });
     await send(before);
     await send(before);
     await before.stop();
     kiosk.create('visit', visitBody()); // a seq that never arrives
-    const after = await Recorder.open({ store: openSqliteStore(at), commitWindowMs: 5 });
+    const after = new Recorder({ store: openSqliteStore(at), commitWindowMs: 5 });
     await send(after);
-    expect(after.tracks()).toEqual([
+    expect(await after.tracks()).toEqual([
       expect.objectContaining({ messages: 3, firstSeq: 0, lastSeq: 3, gaps: 1, missing: 1 }),
     ]);
     await after.stop();
@@ -64,7 +74,7 @@ describe('Recorder', () => {
 
   it('records the rest of a batch when the database refuses one message of it', async () => {
     const store = openSqliteStore(file());
-    const recorder = await Recorder.open({ store, commitWindowMs: 20 });
+    const recorder = new Recorder({ store, commitWindowMs: 20 });
     store.db.exec(
       "CREATE TRIGGER refuse BEFORE INSERT ON visits WHEN NEW.seq = 1 BEGIN SELECT RAISE(ABORT, 'refused'); END",
     );
@@ -73,7 +83,7 @@ describe('Recorder', () => {
     const payloads = [0, 1, 2].map(() =>
       Buffer.from(JSON.stringify(kiosk.create('visit', visitBody()))),
     );
-    const results = await Promise.allSettled(payloads.map((p) => recorder.record(topic, p)));
+    const results = await Promise.allSettled(payloads.map((p) => record(recorder, topic, p)));
     expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value))).toEqual([
       'new',
       'SqliteError: refused',
@@ -85,16 +95,16 @@ describe('Recorder', () => {
 
   it('keeps a fix whose time the bridge did not trust (fixTime null), and all its fields', async () => {
     const store = openSqliteStore(file());
-    const recorder = await Recorder.open({ store, commitWindowMs: 5 });
+    const recorder = new Recorder({ store, commitWindowMs: 5 });
     const bridge = new MessageFactory({ busId: BUS, source: 'bridge' });
     const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
     const fix = Object.fromEntries(
       Object.entries(EXAMPLES.gnss).filter(([key]) => !envelope.has(key)),
     ) as BodyOf<'gnss'>;
     const message = bridge.create('gnss', { ...fix, fixTime: null, vdop: 1.4, eph: 3.5 });
-    expect(await recorder.record(topicFor('gnss', BUS), Buffer.from(JSON.stringify(message)))).toBe(
-      'new',
-    );
+    expect(
+      await record(recorder, topicFor('gnss', BUS), Buffer.from(JSON.stringify(message))),
+    ).toBe('new');
     expect(store.db.prepare('SELECT fix_time, vdop, eph FROM fixes').get()).toEqual({
       fix_time: null,
       vdop: 1.4,
@@ -103,19 +113,32 @@ describe('Recorder', () => {
     await recorder.stop();
   });
 
+  it('tells the rest of a batch when the callback of one message throws', async () => {
+    const recorder = new Recorder({ store: openSqliteStore(file()), commitWindowMs: 20 });
+    const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
+    const topic = topicFor('visit', BUS);
+    const payload = () => Buffer.from(JSON.stringify(kiosk.create('visit', visitBody())));
+    recorder.record(topic, payload(), undefined, () => {
+      throw new Error('a broken sender');
+    });
+    expect(await record(recorder, topic, payload())).toBe('new');
+    expect(recorder.stats()).toMatchObject({ recorded: 2, commits: 1 });
+    await recorder.stop();
+  });
+
   it('acknowledges nothing of a batch whose commit fails', async () => {
     const store = openSqliteStore(file());
-    const recorder = await Recorder.open({ store, commitWindowMs: 5 });
+    const recorder = new Recorder({ store, commitWindowMs: 5 });
     store.db.exec(
-      'CREATE TRIGGER refuse BEFORE INSERT ON visits BEGIN SELECT RAISE(ABORT, "disk full"); END',
+      "CREATE TRIGGER refuse BEFORE INSERT ON visits BEGIN SELECT RAISE(ABORT, 'disk full'); END",
     );
     const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
     const payload = Buffer.from(JSON.stringify(kiosk.create('visit', visitBody())));
-    await expect(recorder.record(topicFor('visit', BUS), payload)).rejects.toThrow(/disk full/);
+    await expect(record(recorder, topicFor('visit', BUS), payload)).rejects.toThrow(/disk full/);
     expect(recorder.stats()).toMatchObject({ recorded: 0, commit_failures: 1 });
-    expect(recorder.tracks()).toEqual([]);
+    expect(await recorder.tracks()).toEqual([]);
     store.db.exec('DROP TRIGGER refuse');
-    expect(await recorder.record(topicFor('visit', BUS), payload)).toBe('new');
+    expect(await record(recorder, topicFor('visit', BUS), payload)).toBe('new');
     await recorder.stop();
   });
 });

@@ -1,10 +1,9 @@
 // The recorder: every valid fsbus message stored once, committed in groups; a message counts as
 // recorded (and its PUBACK may leave) only once its group is committed.
-import { tryParseTopic, type MessageOf, type Stream } from '@fsbus/shared';
+import { tryParseTopic, type DecodedMessage, type MessageOf, type Stream } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
-import { advance, startTrack, trackKey, type SeqTrack } from './seq-tracker.js';
-import type { PreparedMessage, RecorderStore } from './store.js';
-import { rowsOf } from './tables.js';
+import type { SeqTrack } from './seq-tracker.js';
+import type { ArrivedMessage, RecorderStore } from './store.js';
 
 export interface RecorderOptions {
   readonly store: RecorderStore;
@@ -20,10 +19,13 @@ export interface RecorderOptions {
 /** What became of one message: stored now, already stored (a re-send), or not an fsbus fact. */
 export type Recorded = 'new' | 'duplicate' | 'not_recorded';
 
-interface Pending {
-  readonly message: PreparedMessage;
-  readonly resolve: (recorded: Recorded) => void;
-  readonly reject: (error: Error) => void;
+/** Called once a message is committed, or with the error that kept it out. */
+export type RecordedCallback = (error: Error | null, recorded: Recorded) => void;
+
+/** A message waiting for its group's commit: only what the broker holds anyway until its PUBACK. */
+interface Pending extends ArrivedMessage {
+  readonly topic: string;
+  readonly done: RecordedCallback;
 }
 
 export class Recorder {
@@ -32,7 +34,6 @@ export class Recorder {
   readonly #maxBatch: number;
   readonly #log: Logger | undefined;
   readonly #now: () => number;
-  readonly #tracks = new Map<string, SeqTrack>();
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
   /** The timer set commits at once (a full batch waits). */
@@ -46,51 +47,55 @@ export class Recorder {
     commit_failures: 0,
   };
 
-  private constructor(options: RecorderOptions, tracks: readonly SeqTrack[]) {
+  constructor(options: RecorderOptions) {
     this.#store = options.store;
     this.#windowMs = options.commitWindowMs;
     this.#maxBatch = options.maxBatch ?? 2000;
     this.#log = options.logger;
     this.#now = options.now ?? Date.now;
-    for (const track of tracks)
-      this.#tracks.set(trackKey(track.busId, track.source, track.stream), track);
-  }
-
-  /** A recorder on a store, carrying on its seq tracks. */
-  static async open(options: RecorderOptions): Promise<Recorder> {
-    return new Recorder(options, await options.store.tracks());
   }
 
   /**
-   * Records one message that passed its schema (the broker's judge, which may hand over what it
-   * decoded). Resolves once committed:
-   * `new`, or `duplicate` when its id was already recorded (a bus re-sending after a crash);
-   * `not_recorded` at once for what is no fsbus fact (an empty retained payload clearing a
-   * state). Rejects when the commit fails; the message is then not recorded.
+   * Records one message that passed its schema, with what the broker's judge decoded it to
+   * (else it is parsed here). `done` follows its commit: `new`, or `duplicate` when its id was
+   * already recorded (a bus re-sending after a crash); or an error, and the message is not
+   * recorded. It comes at once for what is no fsbus fact (`not_recorded`: an empty retained
+   * payload clearing a state), and for an error when the recorder is stopped.
    */
-  record(topic: string, payload: Buffer, decoded?: MessageOf<Stream>): Promise<Recorded> {
-    if (this.#closed) return Promise.reject(new Error('the recorder is stopped'));
-    const parts = tryParseTopic(topic);
-    if (!parts || payload.byteLength === 0) return Promise.resolve('not_recorded');
-    const body = () => payload.toString('utf8');
-    const message = decoded ?? (JSON.parse(body()) as MessageOf<Stream>);
-    const prepared: PreparedMessage = {
-      rows: rowsOf(parts.stream, message, body, () => new Date(this.#now()).toISOString()),
-      busId: message.busId,
-      source: message.source,
-      stream: parts.stream,
-      seq: message.seq,
-    };
-    return new Promise<Recorded>((resolve, reject) => {
-      this.#pending.push({ message: prepared, resolve, reject });
-      if (this.#pending.length >= this.#maxBatch) this.#flushSoon(0);
-      else this.#flushSoon(this.#windowMs);
-    });
+  record(
+    topic: string,
+    payload: Buffer,
+    decoded: DecodedMessage | undefined,
+    done: RecordedCallback,
+  ): void {
+    if (this.#closed) {
+      done(new Error('the recorder is stopped'), 'not_recorded');
+      return;
+    }
+    let stream = decoded?.stream;
+    let message = decoded?.message;
+    if (!stream || !message) {
+      stream = tryParseTopic(topic)?.stream;
+      if (!stream || payload.byteLength === 0) {
+        done(null, 'not_recorded');
+        return;
+      }
+      try {
+        message = JSON.parse(payload.toString('utf8')) as MessageOf<Stream>;
+      } catch (error) {
+        done(error as Error, 'not_recorded');
+        return;
+      }
+    }
+    const receivedAt = stream === 'status' ? this.#now() : 0;
+    this.#pending.push({ topic, stream, message, payload, receivedAt, done });
+    if (this.#pending.length >= this.#maxBatch) this.#flushSoon(0);
+    else this.#flushSoon(this.#windowMs);
   }
 
-  /** Seq tracks of every bus, publisher and stream (a copy). */
-  tracks(): SeqTrack[] {
-    return [...this.#tracks.values()].map((track) => ({ ...track }));
+  /** Seq tracks of every bus, publisher and stream, as committed. */
+  tracks(): Promise<SeqTrack[]> {
+    return this.#store.tracks();
   }
 
   stats(): Record<string, number> {
@@ -128,30 +133,9 @@ export class Recorder {
   }
 
   async #write(batch: readonly Pending[]): Promise<void> {
-    const staged = new Map<string, SeqTrack>();
-    const track = (fresh: readonly boolean[]): SeqTrack[] => {
-      staged.clear();
-      batch.forEach(({ message }, index) => {
-        if (!fresh[index]) return;
-        const key = trackKey(message.busId, message.source, message.stream);
-        const track = staged.get(key);
-        if (track) {
-          advance(track, message.seq);
-          return;
-        }
-        const known = this.#tracks.get(key);
-        const copy = known ? { ...known } : startTrack(message);
-        if (known) advance(copy, message.seq);
-        staged.set(key, copy);
-      });
-      return [...staged.values()];
-    };
     let fresh: boolean[];
     try {
-      fresh = await this.#store.write(
-        batch.map((pending) => pending.message),
-        track,
-      );
+      fresh = await this.#store.write(batch);
     } catch (error) {
       this.#counts.commit_failures += 1;
       if (batch.length > 1) {
@@ -165,23 +149,26 @@ export class Recorder {
         return;
       }
       this.#log?.error(
-        {
-          err: error,
-          busId: batch[0]?.message.busId,
-          stream: batch[0]?.message.stream,
-          seq: batch[0]?.message.seq,
-        },
+        { err: error, topic: batch[0]?.topic },
         'recorder commit failed: the message is not acknowledged, its sender sends it again',
       );
-      for (const pending of batch) pending.reject(error as Error);
+      for (const pending of batch) this.#settle(pending, error as Error, 'not_recorded');
       return;
     }
-    for (const [key, value] of staged) this.#tracks.set(key, value);
     this.#counts.commits += 1;
     batch.forEach((pending, index) => {
       if (fresh[index]) this.#counts.recorded += 1;
       else this.#counts.duplicates += 1;
-      pending.resolve(fresh[index] === true ? 'new' : 'duplicate');
+      this.#settle(pending, null, fresh[index] === true ? 'new' : 'duplicate');
     });
+  }
+
+  /** Tells a message's sender; a callback that throws must not keep the rest of its batch waiting. */
+  #settle(pending: Pending, error: Error | null, recorded: Recorded): void {
+    try {
+      pending.done(error, recorded);
+    } catch (thrown) {
+      this.#log?.error({ err: thrown }, 'recorder: a commit callback failed');
+    }
   }
 }

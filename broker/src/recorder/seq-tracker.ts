@@ -77,3 +77,37 @@ export function advance(track: SeqTrack, seq: number): void {
     track.firstSeq = Math.min(track.firstSeq, seq);
   }
 }
+
+/** Where one new message sits on its track. */
+export interface SeqPoint {
+  readonly busId: string;
+  readonly source: string;
+  readonly stream: string;
+  readonly seq: number;
+}
+
+/**
+ * The tracks a batch's new messages move, as copies: `known` changes only once the batch is
+ * committed (the caller sets them), so a failed commit counts nothing.
+ */
+export function stageTracks(
+  known: ReadonlyMap<string, SeqTrack>,
+  fresh: Iterable<SeqPoint>,
+): Map<string, SeqTrack> {
+  const staged = new Map<string, SeqTrack>();
+  for (const point of fresh) {
+    const key = trackKey(point.busId, point.source, point.stream);
+    const track = staged.get(key);
+    if (track) {
+      advance(track, point.seq);
+      continue;
+    }
+    const before = known.get(key);
+    if (before) {
+      const copy = { ...before };
+      advance(copy, point.seq);
+      staged.set(key, copy);
+    } else staged.set(key, startTrack(point));
+  }
+  return staged;
+}

@@ -12,6 +12,11 @@ interface Table {
   readonly name: string;
   /** `id`: a message's table, keyed by the envelope id; else the key of rows hanging off one. */
   readonly key: 'id' | readonly string[];
+  /**
+   * A message's table whose key holds the id after other columns, which SQLite keeps the rows
+   * in the order of (the fixes: one B-tree, in each bus's time order, instead of two).
+   */
+  readonly clusteredBy?: readonly string[];
   /** Column definitions (after `id` when keyed by it). */
   readonly columns: readonly (readonly [name: string, type: string])[];
   readonly indexes: readonly string[];
@@ -32,6 +37,10 @@ export const TABLES = [
   {
     name: 'fixes',
     key: 'id',
+    // A re-sent fix has the same bus, time and id, which the key refuses; a bus's day is one
+    // range of it. Unique per bus and time rather than alone: one index less on the busiest table
+    // (about 40 % of a fix's insert), and no bus can take an id another bus's fix will use.
+    clusteredBy: ['bus_id', 'ts'],
     columns: [
       ...envelope,
       ['lat', 'REAL NOT NULL'],
@@ -50,7 +59,7 @@ export const TABLES = [
       ['satellites_visible', 'INTEGER'],
       ['via', 'TEXT NOT NULL'],
     ],
-    indexes: ['bus_id, ts'],
+    indexes: [],
   },
   {
     name: 'door_counts',
@@ -232,12 +241,13 @@ const WITHOUT_ROWID: ReadonlySet<string> = new Set([
 export function schemaStatements(): string[] {
   const statements: string[] = [];
   for (const table of TABLES) {
-    const { key } = table as Table;
+    const { key, clusteredBy } = table as Table;
     const columns = [
-      ...(key === 'id' ? ['id TEXT PRIMARY KEY'] : []),
+      ...(key === 'id' ? [clusteredBy ? 'id TEXT NOT NULL' : 'id TEXT PRIMARY KEY'] : []),
       ...table.columns.map(([name, type]) => `${name} ${type}`),
     ];
     if (key !== 'id') columns.push(`PRIMARY KEY (${key.join(', ')})`);
+    else if (clusteredBy) columns.push(`PRIMARY KEY (${[...clusteredBy, 'id'].join(', ')})`);
     const rowid = WITHOUT_ROWID.has(table.name) ? ' WITHOUT ROWID' : '';
     statements.push(`CREATE TABLE IF NOT EXISTS ${table.name} (${columns.join(', ')})${rowid}`);
     for (const index of table.indexes) {

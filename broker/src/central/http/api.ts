@@ -255,7 +255,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         response: { 200: SeqGapsResponse, ...errors },
       },
     },
-    () => ({ tracks: options.recorder.tracks() }),
+    async () => ({ tracks: await options.recorder.tracks() }),
   );
 
   api.get(
