@@ -1,0 +1,135 @@
+// npm start: a whole simulated bus day on this machine, with no hardware and nothing to install.
+// fsbus-central (its recorder and the staff API), then the bus: its broker, the bridge fed by the
+// route and door counter simulators, and the kiosk screen. Data in ./.fsbus/ (--data DIR); a
+// second start resumes. Ctrl-C stops everything within 5 s.
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Services } from './start/services.js';
+import {
+  BUS_ID,
+  DEFAULT_PORTS,
+  ROOT,
+  STAFF_USER,
+  layoutOf,
+  prepare,
+  type Ports,
+} from './start/setup.js';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: '.fsbus' },
+    // Tests: every port chosen free, so that a run beside another does not clash.
+    'free-ports': { type: 'boolean', default: false },
+  },
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+async function portsToUse(): Promise<Ports> {
+  if (!values['free-ports']) return DEFAULT_PORTS;
+  return {
+    busMqtt: await freePort(),
+    busWs: await freePort(),
+    kiosk: await freePort(),
+    centralMqtt: await freePort(),
+    centralHttp: await freePort(),
+  };
+}
+
+const layout = layoutOf(path.resolve(values.data));
+const ports = await portsToUse();
+prepare(layout, ports);
+
+const busConfig = path.join(ROOT, 'config/simulation.yaml');
+// The simulated bus's config, pointed at this data folder, these ports and central.
+const busEnv = {
+  FSBUS_DATA_DIR: layout.busDataDir,
+  FSBUS_BROKER__TCP_PORT: String(ports.busMqtt),
+  FSBUS_BROKER__WS_PORT: String(ports.busWs),
+  FSBUS_BRIDGE__BROKER_URL: `mqtt://127.0.0.1:${String(ports.busMqtt)}`,
+  FSBUS_KIOSK__BROKER_URL: `ws://127.0.0.1:${String(ports.busWs)}/mqtt`,
+  FSBUS_KIOSK__HTTP__PORT: String(ports.kiosk),
+  FSBUS_CENTRAL__URL: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,
+  FSBUS_CENTRAL__PASSWORD_FILE: layout.busPasswordFile,
+};
+
+const services = new Services(layout.logDir);
+let stopping: Promise<void> | undefined;
+const stop = (code: number) => {
+  stopping ??= services.stop().then(() => {
+    process.exit(code);
+  });
+};
+process.on('SIGINT', () => {
+  console.log('\nStopping...');
+  stop(0);
+});
+process.on('SIGTERM', () => {
+  stop(0);
+});
+
+try {
+  await services.start({
+    name: 'central',
+    bin: path.join(ROOT, 'broker/bin/fsbus-central.js'),
+    args: ['--config', layout.centralConfig],
+    readyPort: ports.centralHttp,
+  });
+  await services.start({
+    name: 'broker',
+    bin: path.join(ROOT, 'broker/bin/fsbus-broker.js'),
+    args: ['--config', busConfig],
+    env: busEnv,
+    readyPort: ports.busMqtt,
+  });
+  await services.start({
+    name: 'bridge',
+    bin: path.join(ROOT, 'firmware-bridge/bin/fsbus-bridge.js'),
+    args: ['--config', busConfig],
+    env: busEnv,
+    // The bridge listens on nothing: it is up once it runs; the kiosk waits for the broker.
+    readyPort: ports.busMqtt,
+  });
+  await services.start({
+    name: 'kiosk',
+    bin: path.join(ROOT, 'kiosk/bin/fsbus-kiosk.js'),
+    args: ['--config', busConfig],
+    env: busEnv,
+    readyPort: ports.kiosk,
+  });
+} catch (error) {
+  console.error(`npm start: ${(error as Error).message}`);
+  stop(1);
+}
+
+/** A path as short as it reads from here: relative inside the current folder, else absolute. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+if (!stopping) {
+  const staff = `${STAFF_USER}:$(cat ${shown(layout.staffPasswordFile)})`;
+  console.log(`
+The simulated bus ${BUS_ID} runs. Data and logs: ${shown(layout.dataDir)}/
+
+  Visitor kiosk         http://127.0.0.1:${String(ports.kiosk)}/
+  Staff API (central)   http://127.0.0.1:${String(ports.centralHttp)}/api/v1/fleet
+                        curl -u "${staff}" http://127.0.0.1:${String(ports.centralHttp)}/api/v1/fleet
+  On-board MQTT         mosquitto_sub -h 127.0.0.1 -p ${String(ports.busMqtt)} -t 'fsbus/v1/${BUS_ID}/#' -v
+
+Ctrl-C stops everything.`);
+}
