@@ -49,8 +49,39 @@ async function portsToUse(): Promise<Ports> {
   };
 }
 
+/** Whether a port is free on loopback (a service that finds it taken could not start). */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => {
+      resolve(false);
+    });
+    server.listen(port, '127.0.0.1', () => {
+      server.close(() => {
+        resolve(true);
+      });
+    });
+  });
+}
+
 const layout = layoutOf(path.resolve(values.data));
 const ports = await portsToUse();
+const USES: Readonly<Record<keyof Ports, string>> = {
+  busMqtt: "the bus's MQTT",
+  busWs: "the bus's MQTT over WebSocket",
+  kiosk: 'the kiosk screen',
+  centralMqtt: "central's MQTT",
+  centralHttp: "central's staff API",
+};
+const taken: string[] = [];
+for (const key of Object.keys(USES) as (keyof Ports)[])
+  if (!(await isFree(ports[key]))) taken.push(`${String(ports[key])} (${USES[key]})`);
+if (taken.length > 0) {
+  console.error(
+    `npm start: port ${taken.join(', ')} already in use: another npm start, or another program? Stop it first.`,
+  );
+  process.exit(1);
+}
 prepare(layout, ports);
 
 const busConfig = path.join(ROOT, 'config/simulation.yaml');
