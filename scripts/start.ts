@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Services } from './start/services.js';
+import { Services, type ServiceSpec } from './start/services.js';
 import {
   BUS_ID,
   DEFAULT_PORTS,
@@ -112,35 +112,31 @@ process.on('SIGTERM', () => {
   stop(0);
 });
 
-try {
-  await services.start({
+/** A service of the bus, on the simulated bus's config. */
+const onBoard = (name: string, bin: string, readyPort: number): ServiceSpec => ({
+  name,
+  bin: path.join(ROOT, bin),
+  args: ['--config', busConfig],
+  env: busEnv,
+  readyPort,
+});
+
+/** In order: central first, so the bus finds it; each one waits for the one before. */
+const SERVICES: readonly ServiceSpec[] = [
+  {
     name: 'central',
     bin: path.join(ROOT, 'broker/bin/fsbus-central.js'),
     args: ['--config', layout.centralConfig],
     readyPort: ports.centralHttp,
-  });
-  await services.start({
-    name: 'broker',
-    bin: path.join(ROOT, 'broker/bin/fsbus-broker.js'),
-    args: ['--config', busConfig],
-    env: busEnv,
-    readyPort: ports.busMqtt,
-  });
-  await services.start({
-    name: 'bridge',
-    bin: path.join(ROOT, 'firmware-bridge/bin/fsbus-bridge.js'),
-    args: ['--config', busConfig],
-    env: busEnv,
-    // The bridge listens on nothing: it is up once it runs; the kiosk waits for the broker.
-    readyPort: ports.busMqtt,
-  });
-  await services.start({
-    name: 'kiosk',
-    bin: path.join(ROOT, 'kiosk/bin/fsbus-kiosk.js'),
-    args: ['--config', busConfig],
-    env: busEnv,
-    readyPort: ports.kiosk,
-  });
+  },
+  onBoard('broker', 'broker/bin/fsbus-broker.js', ports.busMqtt),
+  // The bridge listens on nothing: it is up once it runs (the broker's port is already open).
+  onBoard('bridge', 'firmware-bridge/bin/fsbus-bridge.js', ports.busMqtt),
+  onBoard('kiosk', 'kiosk/bin/fsbus-kiosk.js', ports.kiosk),
+];
+
+try {
+  for (const spec of SERVICES) await services.start(spec);
 } catch (error) {
   console.error(`npm start: ${(error as Error).message}`);
   stop(1);
