@@ -138,7 +138,8 @@ const SERVICES: readonly ServiceSpec[] = [
 try {
   for (const spec of SERVICES) await services.start(spec);
 } catch (error) {
-  console.error(`npm start: ${(error as Error).message}`);
+  // Ctrl-C while starting: what was not started yet is not, and the rest stops.
+  if (!stopping) console.error(`npm start: ${(error as Error).message}`);
   stop(1);
 }
 

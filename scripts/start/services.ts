@@ -62,6 +62,7 @@ export class Services {
 
   /** Starts a service and waits until its port answers; rejects if it exits first. */
   async start(spec: ServiceSpec, timeoutMs = 60_000): Promise<void> {
+    if (this.#stopping) throw new Error(`not starting ${spec.name}: stopping`);
     const log = createWriteStream(path.join(this.#logDir, `${spec.name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [spec.bin, ...spec.args], {
       env: { ...process.env, ...spec.env },
