@@ -158,6 +158,8 @@ The simulated bus ${BUS_ID} runs. Data and logs: ${shown(layout.dataDir)}/
   Staff API (central)   http://127.0.0.1:${String(ports.centralHttp)}/api/v1/fleet
                         curl -u "${staff}" http://127.0.0.1:${String(ports.centralHttp)}/api/v1/fleet
   On-board MQTT         mosquitto_sub -h 127.0.0.1 -p ${String(ports.busMqtt)} -t 'fsbus/v1/${BUS_ID}/#' -v
+                        ws://127.0.0.1:${String(ports.busWs)}/mqtt for the screens
+  Central MQTT          mqtt://127.0.0.1:${String(ports.centralMqtt)} (plain, development only)
 
 Ctrl-C stops everything.`);
 }

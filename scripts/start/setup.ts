@@ -1,7 +1,7 @@
 // npm start's data folder (./.fsbus/ by default): central's config and accounts, made once and
 // kept, so that a second start resumes where the first stopped.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -78,9 +78,7 @@ export function prepare(layout: Layout, ports: Ports): void {
     mqtt: { tcpPort: ports.centralMqtt },
     http: { port: ports.centralHttp, plain: true },
   };
-  const text = `${JSON.stringify(config, null, 2)}\n`;
-  if (!existsSync(layout.centralConfig) || readFileSync(layout.centralConfig, 'utf8') !== text)
-    writeFileSync(layout.centralConfig, text);
+  writeFileSync(layout.centralConfig, `${JSON.stringify(config, null, 2)}\n`);
   ensureAccount(layout, layout.busPasswordFile, ['add-bus', BUS_ID]);
   ensureAccount(layout, layout.staffPasswordFile, ['add-user', STAFF_USER, '--role', 'planner']);
 }
