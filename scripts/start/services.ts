@@ -69,7 +69,8 @@ export class Services {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', (code, signal) => {
+      // 'close': its output read to the end, so nothing is written to the log after it ends.
+      child.once('close', (code, signal) => {
         if (!this.#stopping)
           console.error(`[${spec.name}] exited (${signal ?? `code ${String(code)}`})`);
         resolve(code);
