@@ -1,6 +1,6 @@
-// The bridge as keeper of the queue, on a real on-board broker: kiosks' visits and the driver's
-// cmd/queue in, the retained `queue` out; through a restart of the bridge, and visits taken
-// while it was down.
+// The bridge as keeper of the queue and of the day's attendance, on a real on-board broker:
+// kiosks' visits and opinions and the driver's cmd/queue in, the retained `queue` and
+// `attendance` out; through a restart of the bridge, and visits taken while it was down.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  AttendanceMessage,
   EXAMPLES,
   MessageFactory,
   QueueMessage,
@@ -49,6 +50,15 @@ const driverFactory = new MessageFactory({
   clock: () => new Date(clock()),
 });
 const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...visitBody } = EXAMPLES.visit;
+const {
+  v: _v2,
+  busId: _b2,
+  id: _i2,
+  seq: _s2,
+  ts: _t2,
+  source: _src2,
+  ...opinionBody
+} = EXAMPLES.opinion;
 
 function visit(series: 'A' | 'B', turn: number) {
   return kiosks[series].create('visit', { ...visitBody, series, turn });
@@ -88,10 +98,18 @@ async function bus() {
   const monitor = await login(onboard.url, 'monitor');
   cleanups.push(() => monitor.endAsync());
   const seen = collect(monitor);
-  await monitor.subscribeAsync(topicFor('queue', BUS), { qos: 1 });
+  await monitor.subscribeAsync([topicFor('queue', BUS), topicFor('attendance', BUS)], {
+    qos: 1,
+  });
+  const last = (stream: 'queue' | 'attendance') =>
+    seen.filter((m) => m.topic === topicFor(stream, BUS) && m.payload.length > 0).at(-1);
   const queue = () => {
-    const last = seen.filter((m) => m.payload.length > 0).at(-1);
-    return last === undefined ? undefined : QueueMessage.parse(JSON.parse(last.payload));
+    const message = last('queue');
+    return message === undefined ? undefined : QueueMessage.parse(JSON.parse(message.payload));
+  };
+  const attendance = () => {
+    const message = last('attendance');
+    return message === undefined ? undefined : AttendanceMessage.parse(JSON.parse(message.payload));
   };
   const kiosk1 = await login(onboard.url, 'kiosk-1');
   const kiosk2 = await login(onboard.url, 'kiosk-2');
@@ -108,13 +126,27 @@ async function bus() {
     );
     return message;
   };
+  const opine = async (message = kiosks.A.create('opinion', opinionBody)) => {
+    await kiosk1.publishAsync(topicFor('opinion', BUS), JSON.stringify(message), { qos: 1 });
+    return message;
+  };
   const command = (body: BodyOf<'cmd/queue'>) =>
     driver.publishAsync(
       topicFor('cmd/queue', BUS),
       JSON.stringify(driverFactory.create('cmd/queue', body)),
       { qos: 1 },
     );
-  return { onboard, start, queue, checkIn, command, kiosk1, stop: () => bridge?.stop() };
+  return {
+    onboard,
+    start,
+    queue,
+    attendance,
+    checkIn,
+    opine,
+    command,
+    kiosk1,
+    stop: () => bridge?.stop(),
+  };
 }
 
 describe('the bridge keeps the queue', () => {
@@ -166,13 +198,18 @@ describe('the bridge keeps the queue', () => {
     expect(QueueMessage.parse(JSON.parse(stdout))).toMatchObject({ serving: 2, waiting: 1 });
   }, 60_000);
 
-  it('keeps the queue through a restart, takes the visits published while it was down, and counts a visit delivered again once', async () => {
-    const { start, queue, checkIn, command, kiosk1, stop } = await bus();
+  it('keeps the queue and the attendance through a restart, takes the visits published while it was down, and counts a message delivered again once', async () => {
+    const { start, queue, attendance, checkIn, opine, command, kiosk1, stop } = await bus();
     await start();
     const first = await checkIn('A', 1);
     await checkIn('A', 2);
+    const opinion = await opine();
     await command({ action: 'call_next' });
     await until(() => queue()?.serving === 1, 'A 1 served');
+    await until(
+      () => attendance()?.today.opinions === 1 && attendance()?.today.visits === 2,
+      () => `the attendance: ${JSON.stringify(attendance())}`,
+    );
 
     await stop();
     // The kiosks go on handing out turns while the bridge is down (the broker keeps them).
@@ -180,6 +217,8 @@ describe('the bridge keeps the queue', () => {
     await checkIn('B', 1);
     // A kiosk that did not see its PUBACK sends again, with the same id.
     await kiosk1.publishAsync(topicFor('visit', BUS), JSON.stringify(first), { qos: 1 });
+    await opine(opinion);
+    await opine();
     const restarted = await start();
     await until(
       () => queue()?.issued === 4,
@@ -195,6 +234,16 @@ describe('the bridge keeps the queue', () => {
       lastIssued: { A: 3, B: 1 },
     });
     expect(restarted.metrics().queue_repeat).toBe(1);
+    await until(
+      () => attendance()?.today.opinions === 2,
+      () => `the opinion given while down: ${JSON.stringify(attendance())}`,
+    );
+    const stopId = visitBody.stopId ?? '';
+    expect(attendance()).toMatchObject({
+      today: { visits: 4, opinions: 2 },
+      stops: [{ stopId, visits: 4, opinions: 2 }],
+    });
+    expect(restarted.metrics()).toMatchObject({ attendance_repeat: 2 });
 
     // Skip, recall and reset from the driver.
     await command({ action: 'skip', turn: 2, series: 'A' });
@@ -208,10 +257,11 @@ describe('the bridge keeps the queue', () => {
   }, 60_000);
 
   it('starts a new day at midnight of the plan’s time zone', async () => {
-    const { start, queue, checkIn } = await bus();
+    const { start, queue, attendance, checkIn } = await bus();
     await start();
     await checkIn('A', 1);
     await until(() => queue()?.issued === 1, 'a turn issued');
+    await until(() => attendance()?.today.visits === 1, 'a visit counted');
     const today = queue()?.date ?? '';
     offsetMs += 24 * 3600_000;
     await until(
@@ -219,5 +269,10 @@ describe('the bridge keeps the queue', () => {
       () => `a new day: ${JSON.stringify(queue())}`,
     );
     expect(queue()).toMatchObject({ waiting: 0, lastIssued: {} });
+    await until(
+      () => attendance()?.date === queue()?.date,
+      () => `the attendance of the new day: ${JSON.stringify(attendance())}`,
+    );
+    expect(attendance()).toMatchObject({ today: { visits: 0, opinions: 0 }, stops: [] });
   }, 60_000);
 });

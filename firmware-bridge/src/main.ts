@@ -14,6 +14,7 @@ import {
   type MessageOf,
   type Config,
   type PlanMessage,
+  type OpinionMessage,
   type QueueCommandMessage,
   type Stream,
   type VisitMessage,
@@ -42,6 +43,7 @@ import {
 import { OutboxError } from './outbox/outbox.js';
 import { SeqBlocks } from './outbox/seq-blocks.js';
 import { QueueKeeper } from './queue-keeper.js';
+import { AttendanceKeeper } from './attendance-keeper.js';
 
 export interface BridgeOptions {
   readonly config: Config;
@@ -252,19 +254,34 @@ export async function startBridge({
       publishBoth('queue', body);
     },
   });
-  /** Applies a visit or a queue command: returns what publishes the queue once it is committed. */
-  const applyToQueue = (stream: Stream, message: unknown): (() => void) | null => {
-    const changed =
-      stream === 'visit'
-        ? queue.visit(message as VisitMessage)
-        : stream === 'cmd/queue'
-          ? queue.command(message as QueueCommandMessage)
-          : false;
-    return changed
-      ? () => {
-          queue.publish();
-        }
-      : null;
+  // The day's visits and opinions, for the driver display.
+  const attendance = new AttendanceKeeper({
+    logger: logger.child({ component: 'attendance' }),
+    now,
+    timeZone,
+    state: outboxState,
+    publish: (body) => {
+      publish('attendance', body);
+    },
+  });
+  /**
+   * Applies a kiosk's or the driver's message to the queue and the attendance, staged for the
+   * message's transaction: returns what publishes them once it is committed, or null.
+   */
+  const applyOnBoard = (stream: Stream, message: unknown): (() => void) | null => {
+    let queueChanged = false;
+    let counted = false;
+    if (stream === 'visit') {
+      queueChanged = queue.visit(message as VisitMessage);
+      counted = attendance.take('visit', message as VisitMessage);
+    } else if (stream === 'opinion')
+      counted = attendance.take('opinion', message as OpinionMessage);
+    else if (stream === 'cmd/queue') queueChanged = queue.command(message as QueueCommandMessage);
+    if (!queueChanged && !counted) return null;
+    return () => {
+      if (queueChanged) queue.publish();
+      if (counted) attendance.publish();
+    };
   };
   const setPlan = (next: PlanMessage | null, why: string) => {
     plan = next;
@@ -276,6 +293,7 @@ export async function startBridge({
     }
     // The plan's time zone may start another service day.
     queue.tick();
+    attendance.tick();
   };
 
   /**
@@ -397,6 +415,7 @@ export async function startBridge({
     ...(lastFixAt === null ? {} : { gnss_fix_age_s: Math.round((now() - lastFixAt) / 1000) }),
     ...central.metrics(),
     ...queue.metrics(),
+    ...attendance.metrics(),
   });
 
   const offline = factory.create('status', {
@@ -432,14 +451,14 @@ export async function startBridge({
         if ((INGESTED as readonly Stream[]).includes(decoded.stream)) {
           count(`received_${decoded.stream.replace('/', '_')}`);
           // The queue's new state is staged first: committed with the message, or not at all.
-          const publishQueue = applyToQueue(decoded.stream, decoded.message);
+          const published = applyOnBoard(decoded.stream, decoded.message);
           const ingested = central.ingest({
             stream: decoded.stream,
             topic,
             id: decoded.message.id,
             payload: payload.toString(),
           });
-          return publishQueue === null ? ingested : ingested.then(publishQueue);
+          return published === null ? ingested : ingested.then(published);
         }
         if (decoded.stream !== 'plan') return;
         offerPlan(decoded.message as PlanMessage, 'broker');
@@ -455,6 +474,7 @@ export async function startBridge({
       publishStop();
       counter?.publish();
       queue.publish(true);
+      attendance.publish(true);
       // The bridge keeps the plan (central's, the file's or a saved one) and republishes it
       // retained on board, so the screens have it even if the broker lost its copy.
       if (plan !== null) publish('plan', stripEnvelope(plan));
@@ -561,6 +581,7 @@ export async function startBridge({
     onTransition(tracker.tick(now()));
     // A new day, or an estimate that changed with time.
     queue.tick();
+    attendance.tick();
   }, TICK_MS);
   const stopReport = setInterval(publishStop, STOP_REPORT_MS);
   logger.info({ source: gnss.source, broker: config.bridge.brokerUrl }, 'bridge started');

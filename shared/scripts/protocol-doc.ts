@@ -1,6 +1,6 @@
 // The generated part of docs/protocol.md: the topic table, then each stream's fields and example.
 import { STREAMS, topicFor, type Stream } from '../src/topics.js';
-import { STREAM_SPECS } from '../src/protocol/streams.js';
+import { STREAM_SPECS, type Delivery } from '../src/protocol/streams.js';
 import { envelopeShape } from '../src/protocol/envelope.js';
 import { EXAMPLES, EXAMPLE_BUS_ID } from '../src/protocol/examples.js';
 import { NATIONAL_PARTNERS } from '../src/catalogue/partners.js';
@@ -11,6 +11,11 @@ export const BEGIN = '<!-- BEGIN GENERATED: npm run docs -->';
 export const END = '<!-- END GENERATED -->';
 
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set(Object.keys(envelopeShape));
+
+/** The "to central" column: the delivery class, or never for a stream that stays on board. */
+function toCentral(delivery: Delivery): string {
+  return delivery === 'on-board' ? 'never (on board only)' : delivery;
+}
 
 function topicOf(stream: Stream): string {
   return stream === 'status' ? 'fsbus/v1/{busId}/status/{service}' : `fsbus/v1/{busId}/${stream}`;
@@ -84,7 +89,7 @@ function streamSection(stream: Stream): string {
     '',
     spec.description,
     '',
-    `- Topic: \`${topicOf(stream)}\`, QoS ${spec.qos}${spec.retain ? ', retained' : ''}; to central: ${spec.delivery}.`,
+    `- Topic: \`${topicOf(stream)}\`, QoS ${spec.qos}${spec.retain ? ', retained' : ''}; to central: ${toCentral(spec.delivery)}.`,
     `- Published by: ${spec.publishers.join(', ')}. Read by: ${spec.subscribers.join(', ')}.`,
     `- Schema: [\`schemas/${schemaFileName(stream)}\`](schemas/${schemaFileName(stream)}).`,
     '',
@@ -131,7 +136,7 @@ export function protocolStreamsBlock(): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...STREAMS.map((stream) => {
       const spec = STREAM_SPECS[stream];
-      return `| \`${topicOf(stream)}\` | ${spec.qos} | ${spec.retain ? 'yes' : 'no'} | ${spec.delivery} | ${spec.publishers.join(', ')} | ${spec.subscribers.join(', ')} |`;
+      return `| \`${topicOf(stream)}\` | ${spec.qos} | ${spec.retain ? 'yes' : 'no'} | ${toCentral(spec.delivery)} | ${spec.publishers.join(', ')} | ${spec.subscribers.join(', ')} |`;
     }),
   ].join('\n');
   return [

@@ -18,6 +18,7 @@ export const STREAMS = [
   'visit',
   'opinion',
   'queue',
+  'attendance',
   'plan',
   'plan/ack',
   'status',

@@ -43,7 +43,17 @@ const ROLE_DEFAULTS: Record<
 > = {
   bridge: {
     read: ['#'],
-    write: ['gnss', 'door', 'occupancy', 'stop', 'queue', 'plan', 'plan/ack', 'status'],
+    write: [
+      'gnss',
+      'door',
+      'occupancy',
+      'stop',
+      'queue',
+      'attendance',
+      'plan',
+      'plan/ack',
+      'status',
+    ],
     ownStatus: false,
   },
   kiosk: {

@@ -3,6 +3,7 @@
 import {
   CENTRAL_ALERTS_TOPIC,
   STREAMS,
+  STREAM_SPECS,
   TOPIC_ROOT,
   isBusId,
   topicFilter,
@@ -25,8 +26,14 @@ const FLEET = `${TOPIC_ROOT}/#`;
  */
 const LIVE_OPINIONS = topicFilter('opinion', '+');
 
-/** What a bus sends to central: every stream of its lane but the plan, which central sends. */
-const UPLINK_STREAMS = STREAMS.filter((stream) => stream !== 'plan');
+/**
+ * What a bus sends to central: every stream of its lane but the plan, which central sends, and
+ * those that stay on board.
+ */
+const UPLINK_STREAMS = STREAMS.filter(
+  (stream) =>
+    STREAM_SPECS[stream].delivery !== 'downlink' && STREAM_SPECS[stream].delivery !== 'on-board',
+);
 
 const ROLE_RULES: Record<CentralRole, (username: string) => Rule[]> = {
   // A bus writes its own lane and reads its own plan; the judge also checks that the envelope's

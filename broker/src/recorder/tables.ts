@@ -397,6 +397,9 @@ export function rowsOf(
       const m = message as MessageOf<'status'>;
       return [row('statuses', [...head(m), m.service, m.state, receivedAt(), body()])];
     }
+    case 'attendance':
+      // On board only: central's ACL refuses it from a bus.
+      return [];
     case 'cmd/queue':
     case 'cmd/occupancy': {
       const m = message as MessageOf<'cmd/queue'>;

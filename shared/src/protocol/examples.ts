@@ -103,6 +103,12 @@ export const EXAMPLES: { readonly [S in Stream]: MessageOf<S> } = {
     estimatedWaitS: 1200,
     waitReason: null,
   },
+  attendance: {
+    ...envelope('bridge', 29, '2026-11-23T09:40:51.210Z', '019ab2f8-e781-7b02-8c1d-2e3f4a5b6c0d'),
+    date: '2026-11-23',
+    today: { visits: 7, opinions: 3 },
+    stops: [{ stopId: 'ambazac-mairie', visits: 7, opinions: 3 }],
+  },
   plan: {
     ...envelope('central', 3, '2026-11-22T17:00:00.000Z', '019ab0a2-7c80-7b12-9f3d-9d0e1f2a3b08'),
     planId: 'bfs-87-012-2026-11-23-v2',

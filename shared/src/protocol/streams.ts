@@ -10,6 +10,7 @@ import {
   QueueCommandMessage,
   QueueMessage,
   VisitMessage,
+  AttendanceMessage,
 } from './visitors.js';
 import { StatusMessage } from './status.js';
 
@@ -116,6 +117,18 @@ export const STREAM_SPECS = {
     anonymous: false,
     publishers: ['bridge'],
     subscribers: ['kiosk', 'driver', 'monitor'],
+  },
+  attendance: {
+    schema: AttendanceMessage,
+    title: 'Attendance',
+    description:
+      'Visits and opinions of the service day, in all and per planned stop, counted by the bridge from the kiosks’ messages (each id once), on every change. For the driver display; central counts from the visits and opinions themselves.',
+    qos: 1,
+    retain: true,
+    delivery: 'on-board',
+    anonymous: false,
+    publishers: ['bridge'],
+    subscribers: ['driver', 'monitor'],
   },
   plan: {
     schema: PlanMessage,

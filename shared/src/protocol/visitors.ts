@@ -85,6 +85,32 @@ export const OpinionMessage = message({
 });
 export type OpinionMessage = z.infer<typeof OpinionMessage>;
 
+/** At most this many stops are listed in `attendance` (a day plan has a handful). */
+export const ATTENDANCE_STOPS_MAX = 100;
+
+const Tally = z.strictObject({
+  visits: Count.meta({ description: 'Visits (check-ins) taken by the kiosks.' }),
+  opinions: Count.meta({ description: 'Opinions given at the kiosks.' }),
+});
+
+/**
+ * `attendance` (retained, on board only): visits and opinions of the service day, in all and per
+ * planned stop, kept by the bridge from the kiosks' messages for the driver display. Counts
+ * only: no rating, so the adviser cannot read how the person who just pressed a face felt.
+ */
+export const AttendanceMessage = message({
+  date: ServiceDate.meta({ description: 'The service day these counts belong to.' }),
+  today: Tally.meta({ description: 'The whole service day, at planned stops or not.' }),
+  stops: z
+    .array(Tally.extend({ stopId: StopId }))
+    .max(ATTENDANCE_STOPS_MAX)
+    .meta({
+      description:
+        'Per planned stop of the day, in the order of its first visit or opinion; those away from a planned stop count in `today` only.',
+    }),
+});
+export type AttendanceMessage = z.infer<typeof AttendanceMessage>;
+
 /** At most this many waiting turns are listed in `queue`. */
 export const QUEUE_LIST_MAX = 500;
 
