@@ -9,6 +9,7 @@ import type { Authenticator } from './auth/authenticator.js';
 import { installLoginHooks } from './auth/login-hook.js';
 import { forgetForwardedCounters, watchQoSDeliveries } from './delivery/aedes-client.js';
 import { DuplicateFilter } from './delivery/duplicate-filter.js';
+import { DeliveryLine } from './delivery/delivery-line.js';
 import { PubackQueue } from './delivery/puback-order.js';
 import { createJudge } from './publish/judge.js';
 import { installPublishHook, type RecordMessage } from './publish/publish-hook.js';
@@ -106,6 +107,7 @@ export function installHooks(broker: Aedes, options: HookOptions): Hooks {
       flood: new FloodWatch(options.rateLimit, now),
       filters: new Set(),
       repeats: new DuplicateFilter(),
+      line: new DeliveryLine(),
       pubacks: new PubackQueue(now, () => {
         const conn = client.conn as { readableLength?: number };
         return (conn.readableLength ?? 0) > 0;

@@ -2,6 +2,7 @@
 import type { Aedes, Client } from 'aedes';
 import type { Logger } from '@fsbus/shared/node';
 import type { ClientAcl, Identity } from './acl/policy.js';
+import type { DeliveryLine } from './delivery/delivery-line.js';
 import type { DuplicateFilter } from './delivery/duplicate-filter.js';
 import type { PubackQueue } from './delivery/puback-order.js';
 import type { LogThrottle } from './status/log-throttle.js';
@@ -22,6 +23,8 @@ export interface Session {
   readonly repeats: DuplicateFilter;
   /** The PUBACKs this connection is owed, in order. */
   readonly pubacks: PubackQueue;
+  /** Its QoS 1 publishes, delivered one at a time in the order they came. */
+  readonly line: DeliveryLine;
 }
 
 /** The slice of the broker every hook works with. */

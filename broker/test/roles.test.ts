@@ -17,7 +17,17 @@ import {
 const TABLE: Record<string, { publish: readonly Stream[]; subscribe: readonly Stream[] | 'all' }> =
   {
     bridge: {
-      publish: ['gnss', 'door', 'occupancy', 'stop', 'queue', 'plan', 'plan/ack', 'status'],
+      publish: [
+        'gnss',
+        'door',
+        'occupancy',
+        'stop',
+        'queue',
+        'attendance',
+        'plan',
+        'plan/ack',
+        'status',
+      ],
       subscribe: 'all',
     },
     'kiosk-1': {

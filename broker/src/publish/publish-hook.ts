@@ -1,6 +1,6 @@
 // The publish hook: the sender's rate (a QoS 1 or 2 publish waits for it, a QoS 0 one over it is
-// dropped), the verdict, then the delivery, and the PUBACK only once the message has been
-// delivered and queued.
+// dropped), the verdict, then the delivery, in the order the client sent them, and the PUBACK
+// only once the message has been delivered and queued.
 import type { Client, PublishPacket } from 'aedes';
 import { STREAM_SPECS, tryParseTopic, type DecodedMessage } from '@fsbus/shared';
 import type { HookContext, Session } from '../session.js';
@@ -136,20 +136,30 @@ export function installPublishHook(
     const slot = session.pubacks.reserve(() => {
       if (!client.closed) callback(failure);
     });
+    const place = session.line.reserve();
+    /** Not delivered: acknowledged (with `error`, not: the client sends it again). */
+    const settled = (error: Error | null = null) => {
+      failure = error;
+      place.skip();
+      slot.ready();
+    };
     session.gate.enter(
       () => {
         const passed = settle(client, session, packet);
         if (!passed) {
-          slot.ready();
+          settled();
           return;
         }
         const message = { ...packet };
         divert(packet);
         const deliver = () => {
-          publish(message, client, (error) => {
-            // Not acknowledged: aedes closes the connection and the client sends it again.
-            failure = error ?? null;
-            slot.ready();
+          place.deliver((delivered) => {
+            publish(message, client, (error) => {
+              // Not acknowledged: aedes closes the connection and the client sends it again.
+              failure = error ?? null;
+              delivered();
+              slot.ready();
+            });
           });
         };
         if (!record) {
@@ -159,11 +169,9 @@ export function installPublishHook(
         // Recorded first: the PUBACK leaves only once the message is committed. A re-send is
         // not delivered again, but for retained state (its first delivery may have failed).
         record(message, passed.decoded, (error, fresh) => {
-          if (error) {
-            failure = error;
-            slot.ready();
-          } else if (fresh || message.retain) deliver();
-          else slot.ready();
+          if (error) settled(error);
+          else if (fresh || message.retain) deliver();
+          else settled();
         });
       },
       () => client.closed,
