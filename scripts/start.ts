@@ -1,7 +1,7 @@
 // npm start: a whole simulated bus day on this machine, with no hardware and nothing to install.
 // fsbus-central (its recorder and the staff API), then the bus: its broker, the bridge fed by the
-// route and door counter simulators, and the kiosk screen. Data in ./.fsbus/ (--data DIR); a
-// second start resumes. Ctrl-C stops everything within 5 s.
+// route and door counter simulators, and the kiosk screen with the driver display. Data in
+// ./.fsbus/ (--data DIR); a second start resumes. Ctrl-C stops everything within 5 s.
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -69,7 +69,7 @@ const ports = await portsToUse();
 const USES: Readonly<Record<keyof Ports, string>> = {
   busMqtt: "the bus's MQTT",
   busWs: "the bus's MQTT over WebSocket",
-  kiosk: 'the kiosk screen',
+  kiosk: 'the kiosk screen and the driver display',
   centralMqtt: "central's MQTT",
   centralHttp: "central's staff API",
 };
@@ -92,6 +92,7 @@ const busEnv = {
   FSBUS_BROKER__WS_PORT: String(ports.busWs),
   FSBUS_BRIDGE__BROKER_URL: `mqtt://127.0.0.1:${String(ports.busMqtt)}`,
   FSBUS_KIOSK__BROKER_URL: `ws://127.0.0.1:${String(ports.busWs)}/mqtt`,
+  FSBUS_DRIVER__BROKER_URL: `ws://127.0.0.1:${String(ports.busWs)}/mqtt`,
   FSBUS_KIOSK__HTTP__PORT: String(ports.kiosk),
   FSBUS_CENTRAL__URL: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,
   FSBUS_CENTRAL__PASSWORD_FILE: layout.busPasswordFile,
@@ -155,6 +156,7 @@ if (!stopping) {
 The simulated bus ${BUS_ID} runs. Data and logs: ${shown(layout.dataDir)}/
 
   Visitor kiosk         http://127.0.0.1:${String(ports.kiosk)}/
+  Driver display        http://127.0.0.1:${String(ports.kiosk)}/driver
   Staff API (central)   http://127.0.0.1:${String(ports.centralHttp)}/api/v1/fleet
                         curl -u "${staff}" http://127.0.0.1:${String(ports.centralHttp)}/api/v1/fleet
   On-board MQTT         mosquitto_sub -h 127.0.0.1 -p ${String(ports.busMqtt)} -t 'fsbus/v1/${BUS_ID}/#' -v

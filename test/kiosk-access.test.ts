@@ -4,49 +4,15 @@
 // zero violations, every touch target is at least 48x48 CSS px, Arabic is laid out right to
 // left, and the whole path works with the keyboard alone. Screenshots of each screen in each
 // language go to test/artefacts/kiosk/.
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { LANGUAGE_CODES, LANGUAGES } from '@fsbus/shared';
-import { kioskOnBus, screenshot } from './kiosk-harness.js';
+import { checkAccessible as check } from './accessibility.js';
+import { kioskOnBus } from './kiosk-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Violations of axe-core's WCAG 2.x A/AA rules (and best practices) on the page as it is. */
-async function violations(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  // axe ran its rules on this page (an empty page would pass too).
-  expect(result.passes.length).toBeGreaterThan(10);
-  return result.violations.map((v) => ({
-    id: v.id,
-    nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
-  }));
-}
-
-/** Visible touch targets smaller than 48x48 CSS px. */
-async function smallTargets(page: Page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('button, a, [role="button"], .tile, .radio')]
-      .filter((el) => el.offsetParent !== null || el.getClientRects().length > 0)
-      .map((el) => ({ el, box: el.getBoundingClientRect() }))
-      .filter(({ box }) => box.width > 0 && (box.width < 48 || box.height < 48))
-      .map(
-        ({ el, box }) => `${el.outerHTML.slice(0, 80)} ${String(box.width)}x${String(box.height)}`,
-      ),
-  );
-}
-
-async function check(page: Page, name: string) {
-  await page.evaluate(() => document.fonts.ready);
-  await screenshot(page, name);
-  expect(await violations(page), `${name}: axe`).toEqual([]);
-  expect(await smallTargets(page), `${name}: touch targets`).toEqual([]);
-}
 
 describe('the kiosk is accessible', () => {
   it('passes axe and the 48 px rule on every screen in every language, with Arabic right to left', async () => {

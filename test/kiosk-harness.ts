@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.js';
 import {
+  MessageFactory,
   QueueMessage,
   StatusMessage,
   statusTopic,
@@ -18,6 +19,7 @@ import {
   type VisitMessage,
 } from '@fsbus/shared';
 import { createLogger, hashPassword } from '@fsbus/shared/node';
+import { localTime } from '../firmware-bridge/src/sources/simulator/demo-plan.js';
 import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js';
 import { startKioskServer, type RunningKioskServer } from '../kiosk/src/server/serve.js';
 import {
@@ -32,6 +34,45 @@ import {
 } from '../broker/test/harness.js';
 
 export const ARTEFACTS = path.resolve(import.meta.dirname, 'artefacts/kiosk');
+
+/**
+ * A day plan whose first stop started 30 min ago and ends in 2 h (the bus stands there), and a
+ * second stop later in the day when `second` is set.
+ */
+export function planHereNow(now: number, options: { second?: boolean } = {}) {
+  const zone = 'Europe/Paris';
+  const at = (offsetMs: number) => localTime(now + offsetMs, zone);
+  return new MessageFactory({ busId: BUS, source: 'central' }).create('plan', {
+    planId: 'kiosk-test',
+    date: localTime(now, zone).slice(0, 10),
+    timeZone: zone,
+    depot: null,
+    stops: [
+      {
+        stopId: 'ambazac-mairie',
+        name: 'Place de la mairie',
+        commune: 'Ambazac',
+        lat: 45.9597,
+        lon: 1.3997,
+        arrival: at(-30 * 60_000),
+        departure: at(2 * 3_600_000),
+      },
+      ...(options.second === true
+        ? [
+            {
+              stopId: 'st-sylvestre-place',
+              name: 'Place de l’église',
+              commune: 'Saint-Sylvestre',
+              lat: 45.9955,
+              lon: 1.3712,
+              arrival: at(2 * 3_600_000 + 30 * 60_000),
+              departure: at(4 * 3_600_000),
+            },
+          ]
+        : []),
+    ],
+  });
+}
 export const STAFF_PIN = '2468';
 const staffPinHash = await hashPassword(STAFF_PIN, { N: 1024, r: 8, p: 1 });
 
@@ -133,6 +174,7 @@ export async function kioskBus(
             staffPinHash,
             ...kiosk,
           },
+          driver: { brokerUrl: onboard.wsUrl, passwordFile: path.join(dir, 'password') },
         }),
         logger: quiet('kiosk'),
         version: '0.1.0',
@@ -151,6 +193,8 @@ export async function kioskBus(
       bridge = null;
     },
     startBridge: startTheBridge,
+    /** The running bridge's metrics (empty while it is stopped). */
+    bridgeMetrics: (): Record<string, number> => bridge?.metrics() ?? {},
   };
 }
 

@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MessageFactory } from '@fsbus/shared';
-import { BUS, until } from '../broker/test/harness.js';
-import { localTime } from '../firmware-bridge/src/sources/simulator/demo-plan.js';
+import { until } from '../broker/test/harness.js';
 import {
   STAFF_PIN,
   kioskBrowser,
   kioskBus,
   kioskOnBus,
+  planHereNow,
   pressStaffCorner,
   screenshot,
   typeStaffPin,
@@ -23,28 +22,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A day plan whose first stop started 30 min ago and ends in 2 h: the bus stands there. */
-function planHereNow(now: number) {
-  const zone = 'Europe/Paris';
-  return new MessageFactory({ busId: BUS, source: 'central' }).create('plan', {
-    planId: 'kiosk-test',
-    date: localTime(now, zone).slice(0, 10),
-    timeZone: zone,
-    depot: null,
-    stops: [
-      {
-        stopId: 'ambazac-mairie',
-        name: 'Place de la mairie',
-        commune: 'Ambazac',
-        lat: 45.9597,
-        lon: 1.3997,
-        arrival: localTime(now - 30 * 60_000, zone),
-        departure: localTime(now + 2 * 3_600_000, zone),
-      },
-    ],
-  });
-}
 
 describe('the kiosk at a stop, for staff', () => {
   it('welcomes visitors with today’s stop, its commune and its hours from the plan', async () => {

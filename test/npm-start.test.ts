@@ -21,6 +21,7 @@ interface Started {
   readonly child: ChildProcess;
   readonly output: () => string;
   readonly kiosk: string;
+  readonly driver: string;
   readonly api: string;
   readonly busMqttPort: number;
 }
@@ -52,6 +53,7 @@ async function start(dataDir: string): Promise<Started> {
     child,
     output: () => output,
     kiosk: url('Visitor kiosk'),
+    driver: url('Driver display'),
     api: url('Staff API \\(central\\)'),
     busMqttPort: Number(port),
   };
@@ -117,6 +119,9 @@ describe('npm start', () => {
     const kiosk = await fetch(first.kiosk);
     expect(kiosk.status).toBe(200);
     expect(await kiosk.text()).toContain('<html');
+    const driver = await fetch(first.driver);
+    expect(driver.status).toBe(200);
+    expect(await driver.text()).toContain('poste du conducteur');
     const staffPassword = readFileSync(path.join(dataDir, 'staff.password'), 'utf8');
     expect(await interrupt(first)).toBeLessThan(5000);
     const recorded = () => {

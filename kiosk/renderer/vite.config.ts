@@ -1,5 +1,6 @@
-// The kiosk screen's build: one small bundle with its fonts, served by fsbus-kiosk (HTTP) or
-// the Electron shell (app://). Nothing is fetched from the network at run time.
+// The screens' build: the visitor kiosk and the driver display, small bundles with their fonts,
+// served by fsbus-kiosk (HTTP) or the Electron shell (app://). Nothing is fetched from the
+// network at run time.
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -25,6 +26,13 @@ export default defineConfig({
   },
   build: {
     outDir: '../dist/renderer',
+    // Two screens, one bundle each over shared chunks: the visitor kiosk and the driver display.
+    rolldownOptions: {
+      input: {
+        kiosk: path.join(import.meta.dirname, 'index.html'),
+        driver: path.join(import.meta.dirname, 'driver.html'),
+      },
+    },
     emptyOutDir: true,
     target: 'chrome120',
     assetsInlineLimit: 0,

@@ -120,9 +120,11 @@ describe('Electron security checklist', () => {
     expect(KIOSK_SECURITY.scheme.privileges.bypassCSP).toBe(false);
     // The screen's own <meta> says the same, for when it is opened without these headers,
     // except frame-ancestors, which a <meta> policy cannot carry (the header does).
-    const html = readFileSync(path.join(kioskDir, 'renderer/index.html'), 'utf8');
-    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
-    expect(meta).toBe(PAGE_CONTENT_SECURITY_POLICY);
+    for (const page of ['index.html', 'driver.html']) {
+      const html = readFileSync(path.join(kioskDir, 'renderer', page), 'utf8');
+      const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+      expect(meta, page).toBe(PAGE_CONTENT_SECURITY_POLICY);
+    }
     expect(KIOSK_SECURITY.contentSecurityPolicy).toBe(
       `${PAGE_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
     );

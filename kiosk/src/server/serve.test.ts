@@ -16,10 +16,11 @@ afterEach(async () => {
 
 const pinHash = await hashPassword('2468', { N: 1024, r: 8, p: 1 });
 
-async function server(kiosk: Record<string, unknown> = {}) {
+async function server(kiosk: Record<string, unknown> = {}, driver: Record<string, unknown> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-kiosk-server-'));
   dirs.push(dir);
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>kiosk</title>');
+  writeFileSync(path.join(dir, 'driver.html'), '<!doctype html><title>driver</title>');
   writeFileSync(path.join(dir, 'password'), 'kiosk secret\n');
   const config = ConfigSchema.parse({
     busId: 'bfs-87-012',
@@ -31,6 +32,7 @@ async function server(kiosk: Record<string, unknown> = {}) {
       staffPinHash: pinHash,
       ...kiosk,
     },
+    driver,
   });
   const logger = createLogger({ service: 'kiosk', level: 'fatal', destination: new PassThrough() });
   const started = await startKioskServer({ config, logger, version: '0.1.0', rendererDir: dir });
@@ -85,6 +87,37 @@ describe('fsbus-kiosk', () => {
     expect((await staff(url, JSON.stringify({ pin: 'x'.repeat(1000) }))).status).toBe(403);
     for (let i = 0; i < 2; i++) await staff(url, JSON.stringify({ pin: '0000' }));
     expect((await staff(url, JSON.stringify({ pin: '2468' }))).status).toBe(429);
+  });
+
+  it('serves the driver display at /driver, with its own settings', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-driver-password-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'driver.password'), 'driver secret\n');
+    const { url, driverUrl } = await server(
+      { languages: ['fr', 'ar'] },
+      { username: 'driver-2', passwordFile: path.join(dir, 'driver.password') },
+    );
+    expect(driverUrl).toBe(`${url}driver`);
+    const page = await fetch(driverUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>driver</title>');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    // /driver/ would load its files from /driver/assets/: it goes to /driver.
+    const slash = await fetch(new URL('driver/', url), { redirect: 'manual' });
+    expect(slash.status).toBe(308);
+    expect(slash.headers.get('location')).toBe('/driver');
+    const settings = (await (await fetch(new URL('driver-config.json', url))).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(settings).toEqual({
+      busId: 'bfs-87-012',
+      username: 'driver-2',
+      brokerUrl: 'ws://127.0.0.1:8083/mqtt',
+      password: 'driver secret',
+      languages: ['fr', 'ar'],
+      version: '0.1.0',
+    });
   });
 
   it('has no staff corner without a PIN hash', async () => {

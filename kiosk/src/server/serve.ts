@@ -1,5 +1,6 @@
-// fsbus-kiosk's HTTP side: the kiosk screen (the built renderer) for a browser or the driver's
-// tablet, its settings from the bus config, and the staff PIN check. Everything is served from
+// fsbus-kiosk's HTTP side: the kiosk screen (the built renderer) for a browser, the driver display
+// (/driver) for a second screen or the driver's tablet, their settings from the bus config, and
+// the staff PIN check. Everything is served from
 // the bus itself: nothing is fetched from elsewhere.
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import type { Config } from '@fsbus/shared';
 import { readSecret, verifyPassword, type Logger, type Running } from '@fsbus/shared/node';
-import { kioskSettings } from './settings.js';
+import { driverSettings, kioskSettings } from './settings.js';
 import { PinGate } from './pin-gate.js';
 import { SECURITY_HEADERS } from './headers.js';
 
@@ -24,6 +25,8 @@ export interface KioskServerOptions {
 export interface RunningKioskServer extends Running {
   /** The screen's URL, e.g. http://127.0.0.1:8080/ */
   readonly url: string;
+  /** The driver display's URL, e.g. http://127.0.0.1:8080/driver */
+  readonly driverUrl: string;
 }
 
 /** Where `npm run build` puts the renderer, seen from the bundle (dist/) or the sources. */
@@ -56,10 +59,17 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Run
     throw new Error(`no kiosk screen built in ${rendererDir}: run npm run build`);
   }
   const password = await readSecret('kiosk.passwordFile', config.kiosk.passwordFile);
-  const settings = JSON.stringify({
-    ...kioskSettings(config, password),
-    version: options.version,
-  });
+  const driverPassword = await readSecret('driver.passwordFile', config.driver.passwordFile);
+  const settings = {
+    '/kiosk-config.json': JSON.stringify({
+      ...kioskSettings(config, password),
+      version: options.version,
+    }),
+    '/driver-config.json': JSON.stringify({
+      ...driverSettings(config, driverPassword),
+      version: options.version,
+    }),
+  };
   const pins = new PinGate();
   const files = sirv(rendererDir, { single: true, etag: true, gzip: false, dev: false });
 
@@ -89,11 +99,9 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Run
   const server = createServer((request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const url = new URL(request.url ?? '/', 'http://kiosk');
-    if (
-      url.pathname === '/kiosk-config.json' &&
-      (request.method === 'GET' || request.method === 'HEAD')
-    ) {
-      send(response, 200, request.method === 'HEAD' ? '' : settings, 'application/json');
+    const screenSettings = settings[url.pathname as keyof typeof settings] as string | undefined;
+    if (screenSettings !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
+      send(response, 200, request.method === 'HEAD' ? '' : screenSettings, 'application/json');
       return;
     }
     if (url.pathname === '/staff' && request.method === 'POST') {
@@ -105,6 +113,12 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Run
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       send(response, 405);
+      return;
+    }
+    // The driver display's page is driver.html; its files are relative to /, not to /driver/.
+    if (url.pathname === '/driver/') {
+      response.writeHead(308, { location: '/driver' });
+      response.end();
       return;
     }
     files(request, response, () => {
@@ -121,9 +135,15 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Run
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   const url = `http://${host}:${String(port)}/`;
+  const driverUrl = `${url}driver`;
   logger.info({ url, instance: config.kiosk.instance }, `kiosk screen at ${url}`);
+  logger.info(
+    { url: driverUrl, username: config.driver.username },
+    `driver display at ${driverUrl}`,
+  );
   return {
     url,
+    driverUrl,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) =>

@@ -1,6 +1,7 @@
-// What the kiosk screen needs to run, from the bus config: served as /kiosk-config.json by the
-// kiosk server (and by the Electron shell's app:// protocol). The staff PIN's hash stays here:
-// the screen asks the server to check a PIN.
+// What the screens need to run, from the bus config: the kiosk's, served as /kiosk-config.json
+// by the kiosk server (and by the Electron shell's app:// protocol), and the driver display's,
+// as /driver-config.json. The staff PIN's hash stays here: the screen asks the server to check
+// a PIN.
 import { kioskSeries, type Config, type Language, type TurnSeries } from '@fsbus/shared';
 
 export interface KioskSettings {
@@ -38,5 +39,26 @@ export function kioskSettings(config: Config, password: string | null): KioskSet
     localPartners: kiosk.localPartners,
     staff: kiosk.staffPinHash !== null,
     hideCursor: kiosk.hideCursor,
+  };
+}
+
+export interface DriverSettings {
+  readonly busId: string;
+  /** The display's user name on the on-board broker (role driver). */
+  readonly username: string;
+  readonly brokerUrl: string;
+  readonly password: string | null;
+  /** The kiosk's languages: the same people read both screens. */
+  readonly languages: readonly Language[];
+}
+
+export function driverSettings(config: Config, password: string | null): DriverSettings {
+  const { driver } = config;
+  return {
+    busId: config.busId,
+    username: driver.username,
+    brokerUrl: driver.brokerUrl,
+    password,
+    languages: config.kiosk.languages,
   };
 }

@@ -459,6 +459,30 @@ export const ConfigSchema = z
       },
       'The visitor kiosk.',
     ),
+    driver: section(
+      {
+        username: z
+          .string()
+          .regex(/^driver(-[a-z0-9]{1,20})?$/, { error: 'driver, or driver-… (e.g. driver-2)' })
+          .default('driver')
+          .meta({
+            description:
+              'The driver display’s user name on the on-board broker (role driver): the `source` of its commands and its status service.',
+          }),
+        brokerUrl: z
+          .string()
+          .regex(/^wss?:\/\/[^\s/]+(?::\d+)?(?:\/\S*)?$/, { error: 'a ws:// or wss:// URL' })
+          .default('ws://127.0.0.1:8083/mqtt')
+          .meta({
+            description: 'The on-board broker over WebSocket, as the driver display reaches it.',
+          }),
+        passwordFile: FilePath.nullable().default(null).meta({
+          description:
+            'File holding the driver display’s broker password; null logs in without one (an anonymous broker, development).',
+        }),
+      },
+      'The driver display, served by `fsbus-kiosk` at /driver (a second screen or a tablet on the bus LAN).',
+    ),
   })
   .superRefine((config, ctx) => {
     // Rules across keys; each message says what was expected, the loader adds what was found.

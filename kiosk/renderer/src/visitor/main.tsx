@@ -1,10 +1,10 @@
 // The kiosk screen's entry: settings, texts, the local store, the broker link, then the app.
 // First, before anything loads @fsbus/shared's schemas:
-import './no-eval.js';
+import '../no-eval.js';
 import { I18nProvider } from '@lingui/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './theme/theme.css';
+import '../theme/theme.css';
 import { App } from './app/App.js';
 import { loadSettings } from './app/settings.js';
 import { Facts } from './delivery/facts.js';

@@ -14,7 +14,7 @@ import {
   type StopMessage,
 } from '@fsbus/shared';
 import { kioskStatus, type KioskHealthInput } from './kiosk-status.js';
-import { connectWebSocket, type MqttClient } from './mqtt-ws.js';
+import { connectWebSocket, type MqttClient } from '../../mqtt/mqtt-ws.js';
 import type { KioskDatabase, KioskStore, PendingFact } from './store.js';
 
 export interface LiveState {

@@ -9,7 +9,7 @@ import {
   PICTOGRAMS,
   type Language,
 } from '@fsbus/shared';
-import { compileCatalogue } from '../../lingui-catalogs.js';
+import { compileCatalogue } from '../../../lingui-catalogs.js';
 import { ICONS } from '../app/icons.js';
 
 const file = (language: Language) => path.join(import.meta.dirname, 'messages', `${language}.json`);

@@ -1,0 +1,28 @@
+// Times as the driver reads them: the bus's local time (the plan's time zone), in the display's
+// language, and a clock that moves the screen on every few seconds.
+import { useEffect, useState } from 'react';
+import type { Language } from '@fsbus/shared';
+
+/** `iso` as hours and minutes in `timeZone`, e.g. 09:30: 24 hours, as the plans are written. */
+export function clockTime(iso: string | number, language: Language, timeZone: string): string {
+  return new Intl.DateTimeFormat(language, {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+/** The time now (ms), renewed every `everyMs`. */
+export function useNow(everyMs = 5000): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      setNow(Date.now());
+    }, everyMs);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [everyMs]);
+  return now;
+}
