@@ -26,7 +26,12 @@ export async function smallTargets(page: Page) {
     [...document.querySelectorAll<HTMLElement>('button, a, [role="button"], .tile, .radio')]
       .filter((el) => el.offsetParent !== null || el.getClientRects().length > 0)
       // Visually hidden for screen readers only (React Aria's dismiss button of a dialog).
-      .filter((el) => getComputedStyle(el).clipPath !== 'inset(50%)')
+      .filter((el) => {
+        for (let node: HTMLElement | null = el; node !== null; node = node.parentElement) {
+          if (getComputedStyle(node).clipPath === 'inset(50%)') return false;
+        }
+        return true;
+      })
       .map((el) => ({ el, box: el.getBoundingClientRect() }))
       .filter(({ box }) => box.width > 0 && (box.width < 48 || box.height < 48))
       .map(

@@ -38,13 +38,14 @@ describe('the driver display is accessible', () => {
     }
     // Back in French and by day, the reset dialog open.
     await page.getByRole('button', { name: 'Français', exact: true }).click();
-    await page.getByRole('button', { name: 'Mode nuit' }).click();
     await page.getByRole('button', { name: 'Corriger le nombre à bord' }).click();
     await page.getByRole('dialog').waitFor();
     await checkAccessible(page, 'driver-fr-day-reset');
-    // The choices are kept on this display: a reload comes back in French, by day.
+    // The choices are kept on this display: night now, and still after a reload.
     await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Mode nuit' }).click();
+    await page.waitForFunction(() => document.documentElement.classList.contains('night'));
     await page.reload();
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await page.evaluate(() => document.documentElement.classList.contains('night'))).toBe(

@@ -44,12 +44,9 @@ export async function driverOnBus(cleanups: Cleanups) {
     await Promise.all([kiosk.endAsync(), watcher.endAsync()]);
   });
   const seen = collect(watcher);
-  await watcher.subscribeAsync(
-    [topicFor('cmd/queue', BUS), topicFor('cmd/occupancy', BUS), topicFor('attendance', BUS)],
-    {
-      qos: 1,
-    },
-  );
+  await watcher.subscribeAsync([topicFor('cmd/queue', BUS), topicFor('cmd/occupancy', BUS)], {
+    qos: 1,
+  });
   const kiosk1 = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
   const visit = (turn: number) =>
     kiosk.publishAsync(
@@ -63,7 +60,7 @@ export async function driverOnBus(cleanups: Cleanups) {
       JSON.stringify(kiosk1.create('opinion', opinionBody)),
       { qos: 1 },
     );
-  const commands = (stream: 'cmd/queue' | 'cmd/occupancy' | 'attendance') =>
+  const commands = (stream: 'cmd/queue' | 'cmd/occupancy') =>
     seen
       .filter((m) => m.topic === topicFor(stream, BUS))
       .map((m) => JSON.parse(m.payload) as Record<string, unknown>);

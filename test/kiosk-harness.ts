@@ -193,8 +193,6 @@ export async function kioskBus(
       bridge = null;
     },
     startBridge: startTheBridge,
-    /** The running bridge's metrics (empty while it is stopped). */
-    bridgeMetrics: (): Record<string, number> => bridge?.metrics() ?? {},
   };
 }
 

@@ -55,11 +55,14 @@ describe('loadConfig', () => {
   });
 
   it('resolves relative paths from the config file, and the outbox from dataDir', () => {
-    const file = configFile('busId: b1\ndataDir: ./data\ncentral:\n  caFile: certs/ca.pem\n');
+    const file = configFile(
+      'busId: b1\ndataDir: ./data\ncentral:\n  caFile: certs/ca.pem\ndriver:\n  passwordFile: driver.password\n',
+    );
     const config = loadConfig({ file });
     expect(config.dataDir).toBe(path.join(dir, 'data'));
     expect(config.outbox.path).toBe(path.join(dir, 'data', 'outbox.sqlite'));
     expect(config.central.caFile).toBe(path.join(dir, 'certs', 'ca.pem'));
+    expect(config.driver.passwordFile).toBe(path.join(dir, 'driver.password'));
   });
 
   it('names file, key path, expectation and found value for a wrong type', () => {

@@ -193,6 +193,7 @@ function resolvePaths(config: Config, base: string): Config {
     },
     outbox: { ...config.outbox, path: path.resolve(dataDir, config.outbox.path) },
     kiosk: { ...config.kiosk, passwordFile: resolveOrNull(config.kiosk.passwordFile) },
+    driver: { ...config.driver, passwordFile: resolveOrNull(config.driver.passwordFile) },
   };
 }
 
