@@ -21,8 +21,15 @@ const { values } = parseArgs({
     data: { type: 'string', default: '.fsbus' },
     // Tests: every port chosen free, so that a run beside another does not clash.
     'free-ports': { type: 'boolean', default: false },
+    // The simulated day this many times faster than real time.
+    speed: { type: 'string', default: '1' },
   },
 });
+const speed = Number(values.speed);
+if (!Number.isFinite(speed) || speed < 1 || speed > 600) {
+  console.error(`npm start: --speed ${values.speed}: expected a number from 1 to 600`);
+  process.exit(2);
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,6 +103,7 @@ const busEnv = {
   FSBUS_KIOSK__HTTP__PORT: String(ports.kiosk),
   FSBUS_CENTRAL__URL: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,
   FSBUS_CENTRAL__PASSWORD_FILE: layout.busPasswordFile,
+  FSBUS_GNSS__SIMULATOR__SPEED: String(speed),
 };
 
 const services = new Services(layout.logDir);
@@ -153,7 +161,7 @@ function shown(file: string): string {
 if (!stopping) {
   const staff = `${STAFF_USER}:$(cat ${shown(layout.staffPasswordFile)})`;
   console.log(`
-The simulated bus ${BUS_ID} runs. Data and logs: ${shown(layout.dataDir)}/
+The simulated bus ${BUS_ID} runs its day${speed === 1 ? '' : ` ${String(speed)} times faster`}. Data and logs: ${shown(layout.dataDir)}/
 
   Visitor kiosk         http://127.0.0.1:${String(ports.kiosk)}/
   Driver display        http://127.0.0.1:${String(ports.kiosk)}/driver

@@ -21,7 +21,7 @@ import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js'
 import { EMPTY_FIX } from '../firmware-bridge/src/domain/fix.js';
 import { destination } from '../firmware-bridge/src/domain/geo.js';
 import { encodeFix } from '../firmware-bridge/src/sources/nmea/encode.js';
-import { localTime } from '../firmware-bridge/src/sources/simulator/demo-plan.js';
+import { localTime } from '../firmware-bridge/src/sources/simulator/tour-plan.js';
 import { PtySlave, setTotal } from '../firmware-bridge/test/modbus-pty-slave.js';
 import { plugPty, type PtyPair } from '../firmware-bridge/test/pty.js';
 import {

@@ -18,7 +18,7 @@ import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js'
 import { EMPTY_FIX, type Fix } from '../firmware-bridge/src/domain/fix.js';
 import { destination } from '../firmware-bridge/src/domain/geo.js';
 import { encodeFix, withChecksum } from '../firmware-bridge/src/sources/nmea/encode.js';
-import { localTime } from '../firmware-bridge/src/sources/simulator/demo-plan.js';
+import { localTime } from '../firmware-bridge/src/sources/simulator/tour-plan.js';
 import {
   BUS,
   PASSWORD,

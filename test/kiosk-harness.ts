@@ -19,7 +19,7 @@ import {
   type VisitMessage,
 } from '@fsbus/shared';
 import { createLogger, hashPassword } from '@fsbus/shared/node';
-import { localTime } from '../firmware-bridge/src/sources/simulator/demo-plan.js';
+import { localTime } from '../firmware-bridge/src/sources/simulator/tour-plan.js';
 import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js';
 import { startKioskServer, type RunningKioskServer } from '../kiosk/src/server/serve.js';
 import {

@@ -25,6 +25,8 @@ export interface CounterPipelineOptions {
   readonly dataDir: string;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Simulated ms of `now` per real ms (a simulated clock's speed; default 1). */
+  readonly clockSpeed?: number;
   /** The planned stop the bus stands at now, or null. */
   readonly stopId: () => string | null;
   /** Time zone of the service day (the plan's). */
@@ -89,6 +91,7 @@ export async function startCounterPipeline(
   options: CounterPipelineOptions,
 ): Promise<CounterPipeline> {
   const { counter, logger, now } = options;
+  const clockSpeed = options.clockSpeed ?? 1;
   const counts = new Map<string, number>();
   const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
   const oldFile = path.join(options.dataDir, OLD_STATE_FILE);
@@ -177,7 +180,8 @@ export async function startCounterPipeline(
     const doors = doorCounts.health();
     const at = now();
     const last = Math.max(startedAt, ...doors.map((d) => d.lastReadingAt));
-    if (link === 'silent' || at - last >= counter.silentS * 1000) return 'silent';
+    // A device's silence is judged in real time, also on a simulated clock.
+    if (link === 'silent' || at - last >= counter.silentS * 1000 * clockSpeed) return 'silent';
     if (
       doors.some((d) => d.blockedSince !== null && at - d.blockedSince >= counter.blockedS * 1000)
     )
@@ -284,6 +288,7 @@ async function createCounterSource(
             new ModbusCounterSimulator({
               modbus: counter.modbus,
               atStop: context.atStop,
+              arrivalsPerSecond: counter.simulator.visitorsPerHour / 3600,
               now,
               logger,
               onReading,
@@ -294,6 +299,7 @@ async function createCounterSource(
       return new LineCounterSimulator({
         doors: counter.simulator.doors,
         atStop: context.atStop,
+        arrivalsPerSecond: counter.simulator.visitorsPerHour / 3600,
         now,
         onReading,
         onState,

@@ -28,7 +28,8 @@ import { Thinning } from './domain/thinning.js';
 import { OnboardLink } from './mqtt/onboard-link.js';
 import { createSource } from './sources/create-source.js';
 import type { GnssState } from './sources/position-source.js';
-import { DEMO_PLAN_PREFIX, demoPlan } from './sources/simulator/demo-plan.js';
+import { tourPlan } from './sources/simulator/tour-plan.js';
+import { SimulatedClock } from './sources/simulator/sim-clock.js';
 import { PlanStore } from './store/plan-store.js';
 import { startCounterPipeline, type CounterPipeline } from './counter-pipeline.js';
 import { distanceM } from './domain/geo.js';
@@ -65,16 +66,34 @@ const STOP_REPORT_MS = 30_000;
 const INGESTED = ['visit', 'opinion', 'cmd/queue', 'cmd/occupancy'] as const;
 /** The service day's time zone until a plan names one. */
 const DEFAULT_TIME_ZONE = 'Europe/Paris';
-/** In simulation, how long the retained plan may take to arrive before the demo plan is made. */
-const DEMO_PLAN_AFTER_MS = 2000;
+/** In simulation, how long the retained plan may take to arrive before the tour is made. */
+const TOUR_PLAN_AFTER_MS = 2000;
 
 export async function startBridge({
   config,
   logger,
   version,
-  now = Date.now,
+  now: givenNow,
 }: BridgeOptions): Promise<RunningBridge> {
   const { busId, gnss, stops } = config;
+  // A simulated bus may live its day faster, from a given time: everything here follows.
+  const { speed, startAt } = gnss.simulator;
+  const simulated =
+    givenNow === undefined && gnss.source === 'simulator' && (speed !== 1 || startAt !== null)
+      ? new SimulatedClock({
+          speed,
+          startAt,
+          timeZone: DEFAULT_TIME_ZONE,
+          file: path.join(config.dataDir, 'bridge', 'sim-clock.json'),
+        })
+      : null;
+  const now = givenNow ?? simulated?.now ?? Date.now;
+  if (simulated !== null) {
+    logger.info(
+      { speed, simulatedTime: new Date(now()).toISOString() },
+      'simulated clock: the bridge lives its day at this speed',
+    );
+  }
   const password = await readSecret('bridge.passwordFile', config.bridge.passwordFile);
   const filePlan = stops.planFile === null ? null : await readPlanFile(stops.planFile, busId);
   // The outbox first: the bridge's seqs and its counter's state are kept in it.
@@ -416,6 +435,8 @@ export async function startBridge({
     ...central.metrics(),
     ...queue.metrics(),
     ...attendance.metrics(),
+    // How fast the bus's clock runs: the driver display follows the bus's time with it.
+    ...(simulated === null ? {} : { clock_speed: simulated.speed }),
   });
 
   const offline = factory.create('status', {
@@ -427,7 +448,7 @@ export async function startBridge({
     metrics: {},
     alarms: [],
   });
-  let demoTimer: NodeJS.Timeout | undefined;
+  let tourTimer: NodeJS.Timeout | undefined;
   const link = new OnboardLink({
     url: config.bridge.brokerUrl,
     username: config.bridge.username,
@@ -479,18 +500,11 @@ export async function startBridge({
       // retained on board, so the screens have it even if the broker lost its copy.
       if (plan !== null) publish('plan', stripEnvelope(plan));
       if (gnss.source === 'simulator' && filePlan === null) {
-        clearTimeout(demoTimer);
-        demoTimer = setTimeout(() => {
-          // A new demo day when there is no plan for today, or the last demo day is over.
-          const last = plan?.stops.at(-1);
-          const demoOver =
-            plan?.planId.startsWith(DEMO_PLAN_PREFIX) === true &&
-            last !== undefined &&
-            Date.parse(last.departure) < now();
-          if (tracker.view(now()).state !== 'no_plan' && !demoOver) return;
-          const demo = demoPlan(now());
-          if (demo) publish('plan', demo);
-        }, DEMO_PLAN_AFTER_MS);
+        clearTimeout(tourTimer);
+        tourTimer = setTimeout(() => {
+          // The Monts du Forez tour when there is no plan for today (the simulated day's).
+          if (tracker.view(now()).state === 'no_plan') publish('plan', tourPlan(now()));
+        }, TOUR_PLAN_AFTER_MS);
       }
     },
   });
@@ -551,6 +565,7 @@ export async function startBridge({
       dataDir: config.dataDir,
       logger: logger.child({ component: `counter-${config.counter.protocol}` }),
       now,
+      clockSpeed: simulated?.speed ?? 1,
       stopId: currentStopId,
       timeZone,
       state: outboxState,
@@ -577,13 +592,24 @@ export async function startBridge({
   started = true;
   downlink.take = takePlanFromCentral;
   if (downlink.waiting) takePlanFromCentral(downlink.waiting.topic, downlink.waiting.payload);
+  let ticks = 0;
   const ticker = setInterval(() => {
+    ticks += 1;
+    if (simulated !== null && ticks % 5 === 0) saveClock();
     onTransition(tracker.tick(now()));
     // A new day, or an estimate that changed with time.
     queue.tick();
     attendance.tick();
   }, TICK_MS);
   const stopReport = setInterval(publishStop, STOP_REPORT_MS);
+  /** Where the simulated clock is, for the next run (a failure costs only the resume). */
+  function saveClock() {
+    try {
+      simulated?.save();
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'cannot save the simulated clock');
+    }
+  }
   logger.info({ source: gnss.source, broker: config.bridge.brokerUrl }, 'bridge started');
 
   return {
@@ -591,7 +617,7 @@ export async function startBridge({
     async stop() {
       clearInterval(ticker);
       clearInterval(stopReport);
-      clearTimeout(demoTimer);
+      clearTimeout(tourTimer);
       clearTimeout(noDeviceAlarm);
       await source.stop();
       await counter.stop();
@@ -601,6 +627,7 @@ export async function startBridge({
         logger.error({ err: error }, 'cannot save the plan and progress');
       });
       await link.close();
+      saveClock();
     },
   };
 }

@@ -5,7 +5,7 @@ import { GpsdSource } from './gpsd.js';
 import { NmeaReplaySource } from './nmea-replay.js';
 import { NmeaSerialSource } from './nmea-serial.js';
 import type { PositionSource, PositionSourceEvents } from './position-source.js';
-import { DEMO_DEPOT } from './simulator/demo-plan.js';
+import { TOUR_DEPOT } from './simulator/tour-plan.js';
 import { RouteSimulatorSource } from './simulator/route-simulator.js';
 
 export interface SourceContext extends PositionSourceEvents {
@@ -37,7 +37,7 @@ export function createSource(gnss: Config['gnss'], context: SourceContext): Posi
       return new RouteSimulatorSource({
         rateHz: gnss.simulator.rateHz,
         plan: context.plan,
-        home: DEMO_DEPOT,
+        home: TOUR_DEPOT,
         now: context.now,
         onHandlerError: (error) => {
           logger.error({ err: error }, 'fix handler failed');

@@ -114,6 +114,10 @@ describe('loadConfig', () => {
       `${file}: gnss.replay.file: expected a file to replay when gnss.source is replay, found null`,
       `${file}: broker.wsPort: expected a port other than broker.tcpPort, found 8083`,
     ]);
+    const real = configFile('busId: b1\ngnss:\n  simulator:\n    speed: 10\n');
+    expect(problems({ file: real })).toEqual([
+      `${real}: gnss.simulator.speed: expected speed 1 and no startAt unless gnss.source is simulator (a real bus runs on real time), found 10`,
+    ]);
   });
 
   it('refuses a repeated broker username and an outbox hard cap below the telemetry cap', () => {

@@ -98,6 +98,19 @@ export const ConfigSchema = z
             rateHz: z.int().min(1).max(10).default(1).meta({
               description: 'Fixes per second the simulated receiver sends.',
             }),
+            speed: z.number().min(1).max(600).default(1).meta({
+              description:
+                'Simulated time runs this many times faster than real time; the whole bridge follows it (stop tracker, fix filter, thinning, counter, outbox, queue).',
+            }),
+            startAt: z
+              .string()
+              .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'a time of day, HH:MM' })
+              .nullable()
+              .default(null)
+              .meta({
+                description:
+                  'The simulated day starts at this time of day (Europe/Paris), today, then runs at `speed`; a restart goes on from where the last run was. null: the real time.',
+              }),
           },
           'Route simulator (source: simulator): drives along the day plan and talks NMEA.',
         ),
@@ -269,6 +282,10 @@ export const ConfigSchema = z
             doors: z.int().min(1).max(4).default(1).meta({
               description:
                 'Doors the simulated counter watches (speaks: fsbus-line; a Modbus one has the doors of counter.modbus).',
+            }),
+            visitorsPerHour: z.number().min(0).max(3600).default(180).meta({
+              description:
+                'Visitors coming in per hour while the bus stands at a planned stop (simulated time).',
             }),
             speaks: z.enum(['fsbus-line', 'modbus-rtu']).default('fsbus-line').meta({
               description:
@@ -489,6 +506,17 @@ export const ConfigSchema = z
     const expect = (path: (string | number)[], message: string, input: unknown) => {
       ctx.addIssue({ code: 'custom', message, path, input });
     };
+    const { simulator } = config.gnss;
+    if (
+      config.gnss.source !== 'simulator' &&
+      (simulator.speed !== 1 || simulator.startAt !== null)
+    ) {
+      expect(
+        ['gnss', 'simulator', simulator.speed !== 1 ? 'speed' : 'startAt'],
+        'speed 1 and no startAt unless gnss.source is simulator (a real bus runs on real time)',
+        simulator.speed !== 1 ? simulator.speed : simulator.startAt,
+      );
+    }
     if (config.gnss.source === 'replay' && config.gnss.replay.file === null) {
       expect(['gnss', 'replay', 'file'], 'a file to replay when gnss.source is replay', null);
     }

@@ -24,6 +24,7 @@ export class DoorTraffic {
   /** When each visitor on board leaves, ms, and by which door. */
   #leaving: { at: number; door: number }[] = [];
   readonly #truth = { people_in: 0, people_out: 0 };
+  #lastAt: number | null = null;
 
   constructor(options: DoorTrafficOptions) {
     this.#options = options;
@@ -40,11 +41,22 @@ export class DoorTraffic {
     return this.#doors;
   }
 
-  /** One second at the door, at `at` (ms). */
+  /**
+   * The door at `at` (ms): the visitors who came since the last tick (a second ago in real
+   * time, more when the simulated clock runs faster), and those who leave.
+   */
   tick(at: number): void {
     const random = this.#options.random;
     const atStop = this.#options.atStop();
-    if (atStop && random() < (this.#options.arrivalsPerSecond ?? 0.05)) {
+    const elapsedS = this.#lastAt === null ? 1 : Math.max(0, (at - this.#lastAt) / 1000);
+    this.#lastAt = at;
+    // Arrivals expected meanwhile, drawn one chance at a time (one draw a second at speed 1).
+    for (
+      let expected = atStop ? (this.#options.arrivalsPerSecond ?? 0.05) * elapsedS : 0;
+      expected > 0;
+      expected -= 1
+    ) {
+      if (random() >= Math.min(1, expected)) continue;
       const door = 1 + Math.floor(random() * this.#doors.length);
       this.#count(door, 'in');
       this.#leaving.push({ at: at + (5 + random() * 15) * 60_000, door });

@@ -4,14 +4,14 @@ import type { Fix } from '../../domain/fix.js';
 import { distanceM } from '../../domain/geo.js';
 import { StopTracker, type StopTransition } from '../../domain/stop-tracker.js';
 import type { GnssState } from '../position-source.js';
-import { demoPlan, localTime } from './demo-plan.js';
+import { localTime, tourPlan, tourStartingIn } from './tour-plan.js';
 import { RouteSimulatorSource } from './route-simulator.js';
 
 const NOW = Date.parse('2026-11-23T08:00:00Z'); // 09:00 in Paris
 
+/** The tour, moved so that its first stop opens 4 minutes after `now`. */
 function plan(now = NOW): PlanMessage {
-  const body = demoPlan(now);
-  if (!body) throw new Error('no demo plan');
+  const body = tourStartingIn(now, 4 * 60_000);
   const factory = new MessageFactory({ busId: 'sim-bus-01', source: 'central' });
   return validatePayload('plan', factory.create('plan', body));
 }
@@ -33,22 +33,29 @@ function simulate(route: PlanMessage | null, from: number, to: number) {
   return { fixes, states };
 }
 
-describe('demoPlan', () => {
-  it('makes a valid plan for today, first arrival a few minutes from now', () => {
-    const demo = plan();
-    expect(demo.date).toBe('2026-11-23');
-    expect(demo.stops.map((s) => s.arrival.slice(11, 16))).toEqual([
-      '09:04',
-      '09:21',
-      '09:39',
-      '10:05',
-    ]);
-    expect(demo.stops[0]?.arrival).toBe('2026-11-23T09:04:00+01:00');
+describe('the Monts du Forez tour', () => {
+  it('is a valid plan for the day, at the permanences’ opening hours', () => {
+    const factory = new MessageFactory({ busId: 'sim-bus-01', source: 'central' });
+    const tour = validatePayload('plan', factory.create('plan', tourPlan(NOW)));
+    expect(tour.date).toBe('2026-11-23');
+    expect(
+      tour.stops.map((s) => `${s.arrival.slice(11, 16)}-${s.departure.slice(11, 16)}`),
+    ).toEqual(['09:00-10:45', '11:15-12:30', '14:00-15:30', '16:00-17:30']);
+    expect(tour.stops[0]?.arrival).toBe('2026-11-23T09:00:00+01:00');
+    // In summer, the same hours with the summer offset.
+    expect(tourPlan(Date.parse('2026-07-01T10:00:00Z')).stops[0]?.arrival).toBe(
+      '2026-07-01T09:00:00+02:00',
+    );
   });
 
-  it('leaves out the stops that would end after midnight, and gives none when none fits', () => {
-    expect(demoPlan(Date.parse('2026-11-23T22:40:00Z'))?.stops).toHaveLength(1);
-    expect(demoPlan(Date.parse('2026-11-23T22:56:00Z'))).toBeNull();
+  it('moves whole, keeping its hours apart, to start a few minutes from now', () => {
+    const moved = plan();
+    expect(moved.stops.map((s) => s.arrival.slice(11, 16))).toEqual([
+      '09:04',
+      '11:19',
+      '14:04',
+      '16:04',
+    ]);
   });
 
   it('writes local times with the summer and winter offsets', () => {
@@ -61,12 +68,15 @@ describe('demoPlan', () => {
   });
 });
 
+/** Half an hour after the day's last departure: the bus is back home. */
+const dayEnd = (day: PlanMessage) => Date.parse(day.stops.at(-1)?.departure ?? '') + 30 * 60_000;
+
 describe('RouteSimulatorSource', () => {
-  it('drives the whole demo day through the NMEA reader at believable speeds', () => {
+  it('drives the whole day through the NMEA reader at believable speeds', () => {
     const demo = plan();
-    const { fixes, states } = simulate(demo, NOW, NOW + 75 * 60_000);
+    const { fixes, states } = simulate(demo, NOW, dayEnd(demo));
     expect(states).toEqual(['fix_3d']);
-    expect(fixes.length).toBeGreaterThan(4400);
+    expect(fixes.length).toBeGreaterThan(((dayEnd(demo) - NOW) / 1000) * 0.99);
     let fastest = 0;
     for (let i = 1; i < fixes.length; i++) {
       const a = fixes[i - 1];
@@ -87,7 +97,7 @@ describe('RouteSimulatorSource', () => {
     const tracker = new StopTracker();
     tracker.setPlan(demo, NOW);
     const transitions: StopTransition[] = [];
-    for (const { at, fix } of simulate(demo, NOW, NOW + 75 * 60_000).fixes) {
+    for (const { at, fix } of simulate(demo, NOW, dayEnd(demo)).fixes) {
       const change = tracker.update({ at, lat: fix.lat ?? 0, lon: fix.lon ?? 0, speed: fix.speed });
       if (change) transitions.push(change);
       const tick = tracker.tick(at);

@@ -1,5 +1,6 @@
 // Where a simulated bus is at a given time when it follows its day plan: parked at the depot,
-// driving each leg with a smooth speed profile, dwelling at each stop until its departure.
+// driving each leg with a smooth speed profile, dwelling at each stop until its departure (and
+// through a break, until it is time to drive to the next).
 import type { PlanMessage } from '@fsbus/shared';
 import { bearingDeg, destination, distanceM, type LatLon } from '../../domain/geo.js';
 
@@ -38,6 +39,13 @@ export function timeline(plan: Pick<PlanMessage, 'stops' | 'depot'>): Segment[] 
   segments.push({ kind: 'park', from: -Infinity, to: clock, at: home });
   for (const stop of plan.stops) {
     const distance = distanceM(place, stop);
+    // With more time than the drive needs (a lunch break), the bus stays where it is, then
+    // drives at cruising speed to arrive on time.
+    const start = Date.parse(stop.arrival) - (distance / CRUISE_MPS) * 1000;
+    if (start > clock) {
+      segments.push({ kind: 'park', from: clock, to: start, at: place });
+      clock = start;
+    }
     const planned = Date.parse(stop.arrival) - clock;
     const duration = Math.max(planned, (distance / FASTEST_MPS) * 1000, 1000);
     segments.push({ kind: 'drive', from: clock, to: clock + duration, a: place, b: stop });

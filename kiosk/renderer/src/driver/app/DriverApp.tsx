@@ -5,6 +5,7 @@ import { I18nProvider as AriaI18nProvider } from 'react-aria-components';
 import { serviceDate } from '@fsbus/shared';
 import type { DriverLink } from '../delivery/link.js';
 import { setLanguage } from '../i18n/i18n.js';
+import { busTime } from '../model/bus-clock.js';
 import { healthLines, problems } from '../model/health.js';
 import { timeline } from '../model/journey.js';
 import { Banner } from '../panels/health/Banner.js';
@@ -42,8 +43,10 @@ export function DriverApp({ settings, link }: DriverAppProps) {
     document.documentElement.classList.toggle('night', theme === 'night');
   }, [theme]);
 
+  // The bus's time (a simulated bus's runs faster); the health is judged on the display's own.
+  const busNow = busTime(live.statuses.bridge, live.statusSeenAt.bridge, now);
   const timeZone = live.plan?.timeZone ?? 'Europe/Paris';
-  const today = serviceDate(now, timeZone);
+  const today = serviceDate(busNow, timeZone);
   const lines = healthLines({ statuses: live.statuses, statusSeenAt: live.statusSeenAt, now });
   const stopId =
     live.stop?.state === 'arrived' && live.stop.current !== null ? live.stop.current.stopId : null;
@@ -53,7 +56,7 @@ export function DriverApp({ settings, link }: DriverAppProps) {
       <div className="driver" data-connected={live.connected}>
         <Header
           busId={settings.busId}
-          time={clockTime(now, language, timeZone)}
+          time={clockTime(busNow, language, timeZone)}
           languages={settings.languages}
           language={language}
           theme={theme}
@@ -70,7 +73,7 @@ export function DriverApp({ settings, link }: DriverAppProps) {
           problems={problems(lines)}
         />
         <main className="driver-grid">
-          <StopPanel stop={live.stop} plan={live.plan} language={language} now={now} />
+          <StopPanel stop={live.stop} plan={live.plan} language={language} now={busNow} />
           <QueuePanel
             queue={live.queue}
             today={today}
