@@ -5,16 +5,10 @@
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Services, type ServiceSpec } from './start/services.js';
-import {
-  BUS_ID,
-  DEFAULT_PORTS,
-  ROOT,
-  STAFF_USER,
-  layoutOf,
-  prepare,
-  type Ports,
-} from './start/setup.js';
+import type { VisitorSimulator } from '../kiosk/src/simulator/visitors.js';
+import { dayServices, simulatedVisitors } from './start/day.js';
+import { Services } from './start/services.js';
+import { BUS_ID, DEFAULT_PORTS, STAFF_USER, layoutOf, prepare, type Ports } from './start/setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +17,8 @@ const { values } = parseArgs({
     'free-ports': { type: 'boolean', default: false },
     // The simulated day this many times faster than real time.
     speed: { type: 'string', default: '1' },
+    // Simulated visitors at a second kiosk (off: only people use the kiosk).
+    visitors: { type: 'string', default: 'on' },
   },
 });
 const speed = Number(values.speed);
@@ -91,27 +87,20 @@ if (taken.length > 0) {
 }
 prepare(layout, ports);
 
-const busConfig = path.join(ROOT, 'config/simulation.yaml');
-// The simulated bus's config, pointed at this data folder, these ports and central.
-const busEnv = {
-  FSBUS_DATA_DIR: layout.busDataDir,
-  FSBUS_BROKER__TCP_PORT: String(ports.busMqtt),
-  FSBUS_BROKER__WS_PORT: String(ports.busWs),
-  FSBUS_BRIDGE__BROKER_URL: `mqtt://127.0.0.1:${String(ports.busMqtt)}`,
-  FSBUS_KIOSK__BROKER_URL: `ws://127.0.0.1:${String(ports.busWs)}/mqtt`,
-  FSBUS_DRIVER__BROKER_URL: `ws://127.0.0.1:${String(ports.busWs)}/mqtt`,
-  FSBUS_KIOSK__HTTP__PORT: String(ports.kiosk),
-  FSBUS_CENTRAL__URL: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,
-  FSBUS_CENTRAL__PASSWORD_FILE: layout.busPasswordFile,
-  FSBUS_GNSS__SIMULATOR__SPEED: String(speed),
-};
+if (values.visitors !== 'on' && values.visitors !== 'off') {
+  console.error(`npm start: --visitors ${values.visitors}: expected on or off`);
+  process.exit(2);
+}
 
 const services = new Services(layout.logDir);
+let visitors: VisitorSimulator | null = null;
 let stopping: Promise<void> | undefined;
 const stop = (code: number) => {
-  stopping ??= services.stop().then(() => {
-    process.exit(code);
-  });
+  stopping ??= (visitors?.stop() ?? Promise.resolve())
+    .then(() => services.stop())
+    .then(() => {
+      process.exit(code);
+    });
 };
 process.on('SIGINT', () => {
   console.log('\nStopping...');
@@ -121,31 +110,12 @@ process.on('SIGTERM', () => {
   stop(0);
 });
 
-/** A service of the bus, on the simulated bus's config. */
-const onBoard = (name: string, bin: string, readyPort: number): ServiceSpec => ({
-  name,
-  bin: path.join(ROOT, bin),
-  args: ['--config', busConfig],
-  env: busEnv,
-  readyPort,
-});
-
-/** In order: central first, so the bus finds it; each one waits for the one before. */
-const SERVICES: readonly ServiceSpec[] = [
-  {
-    name: 'central',
-    bin: path.join(ROOT, 'broker/bin/fsbus-central.js'),
-    args: ['--config', layout.centralConfig],
-    readyPort: ports.centralHttp,
-  },
-  onBoard('broker', 'broker/bin/fsbus-broker.js', ports.busMqtt),
-  // The bridge listens on nothing: it is up once it runs (the broker's port is already open).
-  onBoard('bridge', 'firmware-bridge/bin/fsbus-bridge.js', ports.busMqtt),
-  onBoard('kiosk', 'kiosk/bin/fsbus-kiosk.js', ports.kiosk),
-];
-
 try {
-  for (const spec of SERVICES) await services.start(spec);
+  for (const spec of dayServices(layout, ports, { speed })) await services.start(spec);
+  if (values.visitors === 'on' && !stopping) {
+    visitors = simulatedVisitors(ports, speed);
+    await visitors.start();
+  }
 } catch (error) {
   // Ctrl-C while starting: what was not started yet is not, and the rest stops.
   if (!stopping) console.error(`npm start: ${(error as Error).message}`);

@@ -36,11 +36,21 @@ import {
 export const ARTEFACTS = path.resolve(import.meta.dirname, 'artefacts/kiosk');
 
 /**
+ * A time zone where it is about midday now (Etc/GMT±N): a plan around now stays inside its
+ * service day whatever the hour the tests run at.
+ */
+export function middayZone(now: number): string {
+  const offset = Math.round(new Date(now).getUTCHours() + new Date(now).getUTCMinutes() / 60 - 12);
+  // POSIX names count the other way: Etc/GMT+7 is UTC-7.
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '+' : '-'}${String(Math.abs(offset))}`;
+}
+
+/**
  * A day plan whose first stop started 30 min ago and ends in 2 h (the bus stands there), and a
- * second stop later in the day when `second` is set.
+ * second stop later in the day when `second` is set; in a time zone where it is midday now.
  */
 export function planHereNow(now: number, options: { second?: boolean } = {}) {
-  const zone = 'Europe/Paris';
+  const zone = middayZone(now);
   const at = (offsetMs: number) => localTime(now + offsetMs, zone);
   return new MessageFactory({ busId: BUS, source: 'central' }).create('plan', {
     planId: 'kiosk-test',

@@ -31,7 +31,8 @@ describe('the kiosk at a stop, for staff', () => {
       rmSync(dir, { recursive: true, force: true });
     });
     const planFile = path.join(dir, 'plan.json');
-    writeFileSync(planFile, JSON.stringify(planHereNow(now)));
+    const plan = planHereNow(now);
+    writeFileSync(planFile, JSON.stringify(plan));
     const bus = await kioskBus(cleanups, {
       bridge: { gnss: { source: 'simulator' }, stops: { planFile, arriveAfterS: 1 } },
     });
@@ -46,7 +47,7 @@ describe('the kiosk at a stop, for staff', () => {
       new Intl.DateTimeFormat('fr', {
         hour: '2-digit',
         minute: '2-digit',
-        timeZone: 'Europe/Paris',
+        timeZone: plan.timeZone,
       }).format(new Date(Math.floor(time / 1000) * 1000));
     expect(await card.textContent()).toContain(
       `Ouvert de ${hours(now - 30 * 60_000)} à ${hours(now + 2 * 3_600_000)}`,

@@ -54,6 +54,8 @@ function portOpen(port: number): Promise<boolean> {
 export class Services {
   readonly #logDir: string;
   readonly #running: Running[] = [];
+  /** Services killed on purpose: their end is no news. */
+  readonly #quiet = new WeakSet<ChildProcess>();
   #stopping = false;
 
   constructor(logDir: string) {
@@ -71,7 +73,7 @@ export class Services {
     const exited = new Promise<number | null>((resolve) => {
       // 'close': its output read to the end, so nothing is written to the log after it ends.
       child.once('close', (code, signal) => {
-        if (!this.#stopping)
+        if (!this.#stopping && !this.#quiet.has(child))
           console.error(`[${spec.name}] exited (${signal ?? `code ${String(code)}`})`);
         resolve(code);
       });
@@ -96,6 +98,22 @@ export class Services {
         throw new Error(`${spec.name} did not open port ${String(spec.readyPort)} in time`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Kills one running service (the whole-day test's outages) and waits until it is gone. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const index = this.#running.findLastIndex((r) => r.spec.name === name);
+    const running = this.#running[index];
+    if (running === undefined) throw new Error(`no service ${name} runs`);
+    this.#running.splice(index, 1);
+    this.#quiet.add(running.child);
+    running.child.kill(signal);
+    await running.exited;
+    await new Promise<void>((resolve) => {
+      running.log.end(() => {
+        resolve();
+      });
+    });
   }
 
   /**
