@@ -13,6 +13,8 @@ export const BUS_CONFIG = path.join(ROOT, 'config/simulation.yaml');
 export interface DayOptions {
   /** How many times faster than real time the bus lives its day. */
   readonly speed: number;
+  /** Fixes per real second of the simulated receiver (default the config's, 1). */
+  readonly rateHz?: number;
 }
 
 /** The bus's config overrides, as FSBUS_* variables. */
@@ -32,6 +34,9 @@ export function busEnvironment(
     FSBUS_CENTRAL__URL: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,
     FSBUS_CENTRAL__PASSWORD_FILE: layout.busPasswordFile,
     FSBUS_GNSS__SIMULATOR__SPEED: String(options.speed),
+    ...(options.rateHz === undefined
+      ? {}
+      : { FSBUS_GNSS__SIMULATOR__RATE_HZ: String(options.rateHz) }),
   };
 }
 
