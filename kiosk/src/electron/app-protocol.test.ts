@@ -1,5 +1,5 @@
-// The app:// protocol on real files: the screen, its settings, the staff PIN, and nothing
-// outside the renderer folder.
+// The app:// protocol on real files: the screens (the kiosk's, the driver display's), their
+// settings, the staff PIN, and nothing outside the renderer folder.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-kiosk-app-'));
 const rendererDir = path.join(dir, 'renderer');
 mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
 writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>kiosk</title>');
+writeFileSync(path.join(rendererDir, 'driver.html'), '<!doctype html><title>driver</title>');
 writeFileSync(path.join(rendererDir, 'assets/index.js'), 'export {};');
 writeFileSync(path.join(dir, 'secret.txt'), 'not for the screen');
 afterAll(() => {
@@ -23,11 +24,13 @@ afterAll(() => {
 const pinHash = await hashPassword('2468', { N: 1024, r: 8, p: 1 });
 const logger = createLogger({ service: 'kiosk', level: 'fatal', destination: new PassThrough() });
 const settings = JSON.stringify({ instance: 'kiosk-2', version: '0.1.0' });
+const driverSettings = JSON.stringify({ username: 'driver', version: '0.1.0' });
 
 function handler(staffPinHash: string | null = pinHash, now = () => 0) {
   return appProtocolHandler({
     rendererDir,
     settings,
+    driverSettings,
     staffPinHash,
     logger,
     pins: new PinGate({ now }),
@@ -49,6 +52,7 @@ describe('rendererFile', () => {
     );
     expect(rendererFile(rendererDir, '/')).toBe(path.join(rendererDir, 'index.html'));
     expect(rendererFile(rendererDir, '/why')).toBe(path.join(rendererDir, 'index.html'));
+    expect(rendererFile(rendererDir, '/driver')).toBe(path.join(rendererDir, 'driver.html'));
   });
 
   it('refuses every way out of the folder', () => {
@@ -91,6 +95,11 @@ describe('the app:// protocol', () => {
     expect(config.headers.get('content-type')).toBe('application/json');
     expect(config.headers.get('cache-control')).toBe('no-store');
     expect(await config.json()).toEqual({ instance: 'kiosk-2', version: '0.1.0' });
+    const driver = await answer(new Request('app://kiosk/driver-config.json'));
+    expect(await driver.json()).toEqual({ username: 'driver', version: '0.1.0' });
+    expect(await (await answer(new Request('app://kiosk/driver'))).text()).toContain(
+      '<title>driver</title>',
+    );
     expect((await answer(new Request('app://other/index.html'))).status).toBe(404);
     expect((await answer(new Request('app://kiosk/', { method: 'DELETE' }))).status).toBe(405);
   });

@@ -1,6 +1,7 @@
-// The shell's app:// protocol: the built screen, its settings and the staff PIN check, with the
-// same answers and headers as fsbus-kiosk's HTTP server. No Electron here (a Request in, a
-// Response out), so it is tested on real files.
+// The shell's app:// protocol: the built screens (the kiosk's, and the driver display's at
+// /driver), their settings and the staff PIN check, with the same answers and headers as
+// fsbus-kiosk's HTTP server. No Electron here (a Request in, a Response out), so it is tested on
+// real files.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { verifyPassword, type Logger } from '@fsbus/shared/node';
@@ -12,6 +13,8 @@ export interface AppProtocolOptions {
   readonly rendererDir: string;
   /** The body of /kiosk-config.json (kioskSettings + version). */
   readonly settings: string;
+  /** The body of /driver-config.json (driverSettings + version). */
+  readonly driverSettings: string;
   readonly staffPinHash: string | null;
   readonly logger: Logger;
   readonly pins?: PinGate;
@@ -51,6 +54,8 @@ export function rendererFile(rendererDir: string, pathname: string): string | nu
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
     return null;
   }
+  // The driver display's page; any other path without an extension is the kiosk's.
+  if (relative === 'driver') return path.join(root, 'driver.html');
   return path.extname(file) === '' ? path.join(root, 'index.html') : file;
 }
 
@@ -131,8 +136,14 @@ export function appProtocolHandler(
     const url = new URL(request.url);
     if (url.host !== KIOSK_SECURITY.host) return send(404);
     const read = request.method === 'GET' || request.method === 'HEAD';
-    if (url.pathname === '/kiosk-config.json' && read) {
-      return send(200, request.method === 'HEAD' ? null : options.settings, 'application/json');
+    const settings =
+      url.pathname === '/kiosk-config.json'
+        ? options.settings
+        : url.pathname === '/driver-config.json'
+          ? options.driverSettings
+          : null;
+    if (settings !== null && read) {
+      return send(200, request.method === 'HEAD' ? null : settings, 'application/json');
     }
     if (url.pathname === '/staff' && request.method === 'POST') return staff(request);
     if (!read) return send(405);

@@ -1,5 +1,6 @@
 // The kiosk's Electron main process: one locked-down full-screen window showing the visitor
-// screen from app://kiosk/. Every setting it applies comes from security.ts.
+// screen from app://kiosk/, and a second one with the driver display when driver.display names
+// a screen. Every setting it applies comes from security.ts.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -10,6 +11,7 @@ import {
   protocol,
   screen,
   session,
+  type Display,
   type WebContents,
 } from 'electron';
 import type { Config } from '@fsbus/shared';
@@ -22,7 +24,7 @@ import {
   loadConfig,
   type Logger,
 } from '@fsbus/shared/node';
-import { kioskSettings } from '../server/settings.js';
+import { driverSettings, kioskSettings } from '../server/settings.js';
 import { appProtocolHandler } from './app-protocol.js';
 import {
   KIOSK_SECURITY,
@@ -38,6 +40,7 @@ import {
 interface Shell {
   readonly config: Config;
   readonly settings: string;
+  readonly driverSettings: string;
   readonly logger: Logger;
   readonly production: boolean;
 }
@@ -58,7 +61,12 @@ function startup(): Omit<Shell, 'logger' | 'production'> {
     ...kioskSettings(config, password),
     version: app.getVersion(),
   });
-  return { config, settings };
+  const driverPassword = readSecretSync('driver.passwordFile', config.driver.passwordFile);
+  const driverSettingsJson = JSON.stringify({
+    ...driverSettings(config, driverPassword),
+    version: app.getVersion(),
+  });
+  return { config, settings, driverSettings: driverSettingsJson };
 }
 
 /** The guards of every web contents, the kiosk window's or any other (checklist 11-14). */
@@ -86,25 +94,25 @@ function guard(contents: WebContents, { logger, production }: Shell): void {
   });
 }
 
-function openWindow(shell: Shell): BrowserWindow {
+/** Which screen a window shows, on which display. */
+interface WindowSpec {
+  readonly name: 'kiosk' | 'driver';
+  readonly url: string;
+  readonly display: Display;
+}
+
+function openWindow(shell: Shell, spec: WindowSpec): BrowserWindow {
   const { config, logger, production } = shell;
-  const displays = screen.getAllDisplays();
-  const wanted = config.kiosk.display;
-  const { display, fallback } = chooseDisplay(displays, wanted, screen.getPrimaryDisplay());
-  if (fallback) {
-    const known = displays.map(({ id, label }) => ({ id, label }));
-    logger.warn({ wanted, displays: known }, 'kiosk.display not connected: using the primary one');
-  }
-  const kioskWindow = new BrowserWindow(windowOptions({ production, bounds: display.bounds }));
-  const contents = kioskWindow.webContents;
+  const window = new BrowserWindow(windowOptions({ production, bounds: spec.display.bounds }));
+  const contents = window.webContents;
   const load = () => {
-    if (kioskWindow.isDestroyed()) return;
-    contents.loadURL(KIOSK_SECURITY.appUrl).catch((error: unknown) => {
-      logger.error({ err: error }, 'cannot load the kiosk screen');
+    if (window.isDestroyed()) return;
+    contents.loadURL(spec.url).catch((error: unknown) => {
+      logger.error({ err: error, screen: spec.name }, 'cannot load the screen');
     });
   };
-  kioskWindow.once('ready-to-show', () => {
-    kioskWindow.show();
+  window.once('ready-to-show', () => {
+    window.show();
   });
   if (config.kiosk.hideCursor) {
     // insertCSS lasts one document: insert it again after every load.
@@ -116,14 +124,48 @@ function openWindow(shell: Shell): BrowserWindow {
   }
   // The one way back after a crash or a hang: a fresh renderer on the screen's URL.
   contents.on('render-process-gone', (_event, details) => {
-    logger.error({ ...details }, 'kiosk screen renderer gone: reloading');
+    logger.error({ ...details, screen: spec.name }, 'screen renderer gone: reloading');
     setTimeout(load, KIOSK_SECURITY.reloadDelayMs);
   });
   contents.on('unresponsive', () => {
-    logger.error('kiosk screen unresponsive: restarting its renderer');
+    logger.error({ screen: spec.name }, 'screen unresponsive: restarting its renderer');
     contents.forcefullyCrashRenderer(); // emits render-process-gone, which reloads
   });
   load();
+  return window;
+}
+
+/** The kiosk's window, and the driver display's when driver.display names a connected screen. */
+function openWindows(shell: Shell): BrowserWindow {
+  const { config, logger } = shell;
+  const displays = screen.getAllDisplays();
+  const known = () => displays.map(({ id, label }) => ({ id, label }));
+  const primary = screen.getPrimaryDisplay();
+  const kiosk = chooseDisplay(displays, config.kiosk.display, primary);
+  if (kiosk.fallback) {
+    logger.warn(
+      { wanted: config.kiosk.display, displays: known() },
+      'kiosk.display not connected: using the primary one',
+    );
+  }
+  const kioskWindow = openWindow(shell, {
+    name: 'kiosk',
+    url: KIOSK_SECURITY.appUrl,
+    display: kiosk.display,
+  });
+  const wanted = config.driver.display;
+  if (wanted !== null) {
+    const driver = chooseDisplay(displays, wanted, primary);
+    // Never over the visitors' screen: a driver display that is not there is left out.
+    if (driver.fallback || driver.display.id === kiosk.display.id) {
+      logger.warn(
+        { wanted, displays: known() },
+        'driver.display not connected, or the kiosk’s: no driver display',
+      );
+    } else {
+      openWindow(shell, { name: 'driver', url: KIOSK_SECURITY.driverUrl, display: driver.display });
+    }
+  }
   return kioskWindow;
 }
 
@@ -141,13 +183,14 @@ function start(shell: Shell): void {
     appProtocolHandler({
       rendererDir: path.join(app.getAppPath(), 'dist/renderer'),
       settings: shell.settings,
+      driverSettings: shell.driverSettings,
       staffPinHash: config.kiosk.staffPinHash,
       logger: logger.child({ component: 'app-protocol' }),
     }),
   );
   // The screen stays on for visitors; the blocker ends with the process.
   powerSaveBlocker.start('prevent-display-sleep');
-  const kioskWindow = openWindow(shell);
+  const kioskWindow = openWindows(shell);
   app.on('second-instance', () => {
     kioskWindow.focus();
   });

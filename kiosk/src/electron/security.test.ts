@@ -150,6 +150,7 @@ describe('Electron security checklist', () => {
   it('13. navigates only within app://kiosk/', () => {
     expect(isAllowedNavigation('app://kiosk/')).toBe(true);
     expect(isAllowedNavigation('app://kiosk/index.html?lang=ar#why')).toBe(true);
+    expect(isAllowedNavigation(KIOSK_SECURITY.driverUrl)).toBe(true);
     for (const url of [
       'file:///etc/passwd',
       'http://evil.example/',

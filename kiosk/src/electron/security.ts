@@ -45,6 +45,8 @@ export const KIOSK_SECURITY = frozen({
   host: HOST,
   /** The only origin the window may show. */
   appUrl: `${SCHEME}://${HOST}/`,
+  /** The driver display, on a second screen (driver.display). */
+  driverUrl: `${SCHEME}://${HOST}/driver`,
   /** Sent on every app:// response (the same as fsbus-kiosk's HTTP server). */
   headers: { ...SECURITY_HEADERS },
   contentSecurityPolicy: CONTENT_SECURITY_POLICY,

@@ -497,6 +497,10 @@ export const ConfigSchema = z
           description:
             'File holding the driver display’s broker password; null logs in without one (an anonymous broker, development).',
         }),
+        display: z.string().min(1).max(120).nullable().default(null).meta({
+          description:
+            'Electron: also show the driver display, full screen, on this display (its label or id, `xrandr` name); null: none.',
+        }),
       },
       'The driver display, served by `fsbus-kiosk` at /driver (a second screen or a tablet on the bus LAN).',
     ),
