@@ -1,6 +1,6 @@
 // fsbus-bridge: wires the GNSS source, the fix filter, the thinning, the stop tracker, the plan
-// store, the door counter, the delivery to central and the on-board MQTT link from the config;
-// the only place that knows them all.
+// keeper and store, the door counter, the visitor side (queue, attendance), the delivery to
+// central and the on-board MQTT link from the config; the only place that knows them all.
 import path from 'node:path';
 import {
   MessageFactory,
@@ -14,10 +14,7 @@ import {
   type MessageOf,
   type Config,
   type PlanMessage,
-  type OpinionMessage,
-  type QueueCommandMessage,
   type Stream,
-  type VisitMessage,
 } from '@fsbus/shared';
 import type { Logger, Running } from '@fsbus/shared/node';
 import type { Fix } from './domain/fix.js';
@@ -43,8 +40,8 @@ import {
 } from './central-delivery.js';
 import { OutboxError } from './outbox/outbox.js';
 import { SeqBlocks } from './outbox/seq-blocks.js';
-import { QueueKeeper } from './queue-keeper.js';
-import { AttendanceKeeper } from './attendance-keeper.js';
+import { VisitorSide } from './visitor-side.js';
+import { PlanKeeper } from './plan-keeper.js';
 
 export interface BridgeOptions {
   readonly config: Config;
@@ -129,13 +126,35 @@ export async function startBridge({
     },
     loaded.stored.snapshot ?? undefined,
   );
-  let plan: PlanMessage | null = null;
   const savePlan = () => {
-    planStore.save({ plan, snapshot: tracker.snapshot() }).catch((error: unknown) => {
-      count('plan_store_errors');
-      logger.error({ err: (error as Error).message }, 'cannot save the plan and progress');
-    });
+    planStore
+      .save({ plan: plans.current, snapshot: tracker.snapshot() })
+      .catch((error: unknown) => {
+        count('plan_store_errors');
+        logger.error({ err: (error as Error).message }, 'cannot save the plan and progress');
+      });
   };
+  // The plan followed; what a new one sets going is wired here.
+  const plans = new PlanKeeper({
+    logger,
+    filePlan,
+    count,
+    onPlan: (next) => {
+      // A transition publishes the stop and saves; without one, the new plan still needs both.
+      if (!onTransition(tracker.setPlan(next, now()))) {
+        savePlan();
+        publishStop();
+      }
+      // The plan's time zone may start another service day.
+      visitors.tick();
+    },
+    publishOnBoard: (body) => {
+      publish('plan', body);
+    },
+    acknowledge: (body) => {
+      publishBoth('plan/ack', body);
+    },
+  });
 
   const filter = new FixFilter({
     maxHdop: gnss.filter.maxHdop,
@@ -261,110 +280,21 @@ export async function startBridge({
       opened.outbox.stage(key, value);
     },
   };
-  const timeZone = () => plan?.timeZone ?? DEFAULT_TIME_ZONE;
-  // The queue: turns from the kiosks' visits, calls from the adviser's cmd/queue.
-  const queue = new QueueKeeper({
-    logger: logger.child({ component: 'queue' }),
+  const timeZone = () => plans.current?.timeZone ?? DEFAULT_TIME_ZONE;
+  // The queue and the day's attendance, from the kiosks' and the driver's messages.
+  const visitors = new VisitorSide({
+    logger,
     now,
     stopId: currentStopId,
     timeZone,
     state: outboxState,
-    publish: (body) => {
+    publishQueue: (body) => {
       publishBoth('queue', body);
     },
-  });
-  // The day's visits and opinions, for the driver display.
-  const attendance = new AttendanceKeeper({
-    logger: logger.child({ component: 'attendance' }),
-    now,
-    timeZone,
-    state: outboxState,
-    publish: (body) => {
+    publishAttendance: (body) => {
       publish('attendance', body);
     },
   });
-  /**
-   * Applies a kiosk's or the driver's message to the queue and the attendance, staged for the
-   * message's transaction: returns what publishes them once it is committed, or null.
-   */
-  const applyOnBoard = (stream: Stream, message: unknown): (() => void) | null => {
-    let queueChanged = false;
-    let counted = false;
-    if (stream === 'visit') {
-      queueChanged = queue.visit(message as VisitMessage);
-      counted = attendance.take('visit', message as VisitMessage);
-    } else if (stream === 'opinion')
-      counted = attendance.take('opinion', message as OpinionMessage);
-    else if (stream === 'cmd/queue') queueChanged = queue.command(message as QueueCommandMessage);
-    if (!queueChanged && !counted) return null;
-    return () => {
-      if (queueChanged) queue.publish();
-      if (counted) attendance.publish();
-    };
-  };
-  const setPlan = (next: PlanMessage | null, why: string) => {
-    plan = next;
-    logger.info({ planId: next?.planId ?? null, date: next?.date ?? null, why }, 'day plan set');
-    // A transition publishes the stop and saves; without one, the new plan still needs both.
-    if (!onTransition(tracker.setPlan(next, now()))) {
-      savePlan();
-      publishStop();
-    }
-    // The plan's time zone may start another service day.
-    queue.tick();
-    attendance.tick();
-  };
-
-  /**
-   * A plan offered by central or on the on-board broker: `held` (the one followed already, or
-   * our own republished), `ignored` (a plan file rules; logged once per plan) or `taken`.
-   */
-  let warnedPlanId: string | null = null;
-  const offerPlan = (next: PlanMessage, from: 'central' | 'broker') => {
-    if (next.planId === plan?.planId && next.date === plan.date) return 'held';
-    if (filePlan !== null) {
-      if (warnedPlanId !== next.planId) {
-        warnedPlanId = next.planId;
-        logger.warn({ planId: next.planId, from }, 'plan ignored: stops.planFile is set');
-      }
-      return 'ignored';
-    }
-    setPlan(next, `from ${from}`);
-    return 'taken';
-  };
-
-  /** A plan central sent on this bus's lane: offered, republished on board, acknowledged once. */
-  let ignoredPlanId: string | null = null;
-  const takePlanFromCentral = (topic: string, payload: Buffer) => {
-    if (payload.byteLength === 0) return; // a cleared retained plan
-    let next: PlanMessage;
-    try {
-      const decoded = decodeMessage(topic, payload);
-      if (decoded.stream !== 'plan') return;
-      next = decoded.message as PlanMessage;
-    } catch (error) {
-      const code = error instanceof ProtocolError ? error.code : 'handler_error';
-      count(`central_plan_rejected_${code}`);
-      logger.warn({ topic, code, err: (error as Error).message }, 'plan from central refused');
-      return;
-    }
-    // A plan held already was acknowledged when it came (the ack is an event, never dropped).
-    const ack = { planId: next.planId, date: next.date };
-    switch (offerPlan(next, 'central')) {
-      case 'held':
-        return;
-      case 'ignored':
-        if (ignoredPlanId === next.planId) return;
-        ignoredPlanId = next.planId;
-        publishBoth('plan/ack', { ...ack, outcome: 'ignored', reason: 'plan_file' });
-        return;
-      case 'taken':
-        count('central_plans');
-        publish('plan', stripEnvelope(next)); // for the screens, retained on board
-        publishBoth('plan/ack', { ...ack, outcome: 'accepted', reason: null });
-    }
-  };
-
   const via = gnss.source === 'serial' ? 'nmea' : gnss.source;
   const onFix = (fix: Fix) => {
     const at = now();
@@ -382,7 +312,7 @@ export async function startBridge({
     const { accepted } = verdict;
     const published = publish('gnss', gnssBody(accepted, via));
     // Nobody is on board at the depot, whatever the counter missed during the day.
-    const depot = plan?.depot ?? null;
+    const depot = plans.current?.depot ?? null;
     counter?.inDepot(depot !== null && distanceM(accepted.fix, depot) <= depot.radiusM);
     const changed = onTransition(
       tracker.update({
@@ -433,8 +363,7 @@ export async function startBridge({
     ),
     ...(lastFixAt === null ? {} : { gnss_fix_age_s: Math.round((now() - lastFixAt) / 1000) }),
     ...central.metrics(),
-    ...queue.metrics(),
-    ...attendance.metrics(),
+    ...visitors.metrics(),
     // How fast the bus's clock runs: the driver display follows the bus's time with it.
     ...(simulated === null ? {} : { clock_speed: simulated.speed }),
   });
@@ -472,7 +401,7 @@ export async function startBridge({
         if ((INGESTED as readonly Stream[]).includes(decoded.stream)) {
           count(`received_${decoded.stream.replace('/', '_')}`);
           // The queue's new state is staged first: committed with the message, or not at all.
-          const published = applyOnBoard(decoded.stream, decoded.message);
+          const published = visitors.apply(decoded.stream, decoded.message);
           const ingested = central.ingest({
             stream: decoded.stream,
             topic,
@@ -482,7 +411,7 @@ export async function startBridge({
           return published === null ? ingested : ingested.then(published);
         }
         if (decoded.stream !== 'plan') return;
-        offerPlan(decoded.message as PlanMessage, 'broker');
+        plans.offer(decoded.message as PlanMessage, 'broker');
       } catch (error) {
         // Inside mqtt.js's message listener: nothing may escape. A plan or a driver's command.
         const code = error instanceof ProtocolError ? error.code : 'handler_error';
@@ -494,11 +423,10 @@ export async function startBridge({
       reporter.reportNow().catch(reportFailed);
       publishStop();
       counter?.publish();
-      queue.publish(true);
-      attendance.publish(true);
+      visitors.publishAll();
       // The bridge keeps the plan (central's, the file's or a saved one) and republishes it
       // retained on board, so the screens have it even if the broker lost its copy.
-      if (plan !== null) publish('plan', stripEnvelope(plan));
+      plans.republish();
       if (gnss.source === 'simulator' && filePlan === null) {
         clearTimeout(tourTimer);
         tourTimer = setTimeout(() => {
@@ -538,7 +466,11 @@ export async function startBridge({
       health: {
         gnss: gnssState,
         plan:
-          plan === null ? 'none' : tracker.view(now()).state === 'no_plan' ? 'other_day' : 'today',
+          plans.current === null
+            ? 'none'
+            : tracker.view(now()).state === 'no_plan'
+              ? 'other_day'
+              : 'today',
         fix_time: clockSkewed ? 'untrusted' : 'ok',
         counter: counterHealth(),
         ...central.health(),
@@ -551,14 +483,14 @@ export async function startBridge({
 
   const source = createSource(gnss, {
     logger: logger.child({ component: `gnss-${gnss.source}` }),
-    plan: () => plan,
+    plan: () => plans.current,
     now,
     onFix,
     onState,
   });
 
-  if (filePlan !== null) setPlan(filePlan, 'stops.planFile');
-  else if (loaded.stored.plan !== null) setPlan(loaded.stored.plan, 'saved');
+  if (filePlan !== null) plans.set(filePlan, 'stops.planFile');
+  else if (loaded.stored.plan !== null) plans.set(loaded.stored.plan, 'saved');
   try {
     counter = await startCounterPipeline({
       counter: config.counter,
@@ -590,16 +522,17 @@ export async function startBridge({
   source.start();
   await reporter.start();
   started = true;
-  downlink.take = takePlanFromCentral;
-  if (downlink.waiting) takePlanFromCentral(downlink.waiting.topic, downlink.waiting.payload);
+  downlink.take = (topic, payload) => {
+    plans.takeFromCentral(topic, payload);
+  };
+  if (downlink.waiting) plans.takeFromCentral(downlink.waiting.topic, downlink.waiting.payload);
   let ticks = 0;
   const ticker = setInterval(() => {
     ticks += 1;
     if (simulated !== null && ticks % 5 === 0) saveClock();
     onTransition(tracker.tick(now()));
     // A new day, or an estimate that changed with time.
-    queue.tick();
-    attendance.tick();
+    visitors.tick();
   }, TICK_MS);
   const stopReport = setInterval(publishStop, STOP_REPORT_MS);
   /** Where the simulated clock is, for the next run (a failure costs only the resume). */
@@ -623,17 +556,13 @@ export async function startBridge({
       await counter.stop();
       await reporter.stop().catch(reportFailed);
       await central.stop();
-      await planStore.save({ plan, snapshot: tracker.snapshot() }).catch((error: unknown) => {
-        logger.error({ err: error }, 'cannot save the plan and progress');
-      });
+      await planStore
+        .save({ plan: plans.current, snapshot: tracker.snapshot() })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'cannot save the plan and progress');
+        });
       await link.close();
       saveClock();
     },
   };
-}
-
-/** A plan message without its envelope, to publish it again as this bridge. */
-function stripEnvelope(plan: PlanMessage): BodyOf<'plan'> {
-  const { v: _v, busId: _busId, id: _id, seq: _seq, ts: _ts, source: _source, ...body } = plan;
-  return body;
 }
