@@ -12,6 +12,7 @@ import {
 } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
 import { Attendance, emptyAttendance, type AttendanceSnapshot } from './domain/attendance.js';
+import { Counts, KeptState, PublishOnChange, type StateStore } from './store/kept-state.js';
 
 export interface AttendanceKeeperOptions {
   readonly logger: Logger;
@@ -19,10 +20,7 @@ export interface AttendanceKeeperOptions {
   /** Time zone of the service day (the plan's). */
   readonly timeZone: () => string;
   /** The outbox's state: a value staged before a message is added is in its transaction. */
-  readonly state: {
-    read(key: string): string | undefined;
-    stage(key: string, value: string): void;
-  };
+  readonly state: StateStore;
   /** Publishes the retained `attendance` on board. */
   readonly publish: (body: BodyOf<'attendance'>) => void;
 }
@@ -40,13 +38,26 @@ const SnapshotSchema = z.object({
 
 export class AttendanceKeeper {
   readonly #options: AttendanceKeeperOptions;
+  readonly #kept: KeptState<AttendanceSnapshot>;
   readonly #attendance: Attendance;
-  readonly #counts = new Map<string, number>();
-  #published: string | null = null;
+  readonly #counts = new Counts('attendance');
+  readonly #published: PublishOnChange<BodyOf<'attendance'>>;
 
   constructor(options: AttendanceKeeperOptions) {
     this.#options = options;
-    this.#attendance = new Attendance(this.#load());
+    this.#kept = new KeptState(options.state, STATE_KEY, SnapshotSchema);
+    this.#published = new PublishOnChange(options.publish);
+    const today = () => emptyAttendance(serviceDate(options.now(), options.timeZone()));
+    this.#attendance = new Attendance(
+      this.#kept.load(today, (error) => {
+        // Not expected; central still has every visit and opinion.
+        this.#counts.add('state_unreadable');
+        options.logger.error(
+          { err: error.message },
+          'saved attendance unreadable: today’s counts start at 0',
+        );
+      }),
+    );
     this.#newDay();
   }
 
@@ -64,7 +75,7 @@ export class AttendanceKeeper {
       stopId: message.stopId,
       date: serviceDate(Date.parse(message.ts), this.#options.timeZone()),
     });
-    this.#count(outcome);
+    this.#counts.add(outcome);
     if (outcome !== 'counted') return false;
     this.#stage();
     return true;
@@ -78,15 +89,11 @@ export class AttendanceKeeper {
 
   /** Publishes the counts if they changed since last published, or always when `force`. */
   publish(force = false): void {
-    const body = this.#attendance.view();
-    const json = JSON.stringify(body);
-    if (!force && json === this.#published) return;
-    this.#published = json;
-    this.#options.publish(body);
+    this.#published.publish(this.#attendance.view(), force);
   }
 
   metrics(): Record<string, number> {
-    return Object.fromEntries([...this.#counts].map(([name, n]) => [`attendance_${name}`, n]));
+    return this.#counts.metrics();
   }
 
   #newDay(): void {
@@ -95,27 +102,6 @@ export class AttendanceKeeper {
   }
 
   #stage(): void {
-    this.#options.state.stage(STATE_KEY, JSON.stringify(this.#attendance.snapshot()));
-  }
-
-  #count(name: string): void {
-    this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
-  }
-
-  #load(): AttendanceSnapshot {
-    const today = serviceDate(this.#options.now(), this.#options.timeZone());
-    const stored = this.#options.state.read(STATE_KEY);
-    if (stored === undefined) return emptyAttendance(today);
-    try {
-      return SnapshotSchema.parse(JSON.parse(stored));
-    } catch (error) {
-      // Not expected (the keeper wrote it in a transaction); central still has every visit.
-      this.#count('state_unreadable');
-      this.#options.logger.error(
-        { err: (error as Error).message },
-        'saved attendance unreadable: today’s counts start at 0',
-      );
-      return emptyAttendance(today);
-    }
+    this.#kept.stage(this.#attendance.snapshot());
   }
 }

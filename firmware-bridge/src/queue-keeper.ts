@@ -12,6 +12,7 @@ import {
 } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
 import { emptyQueue, Queue, type Outcome, type QueueSnapshot } from './domain/queue.js';
+import { Counts, KeptState, PublishOnChange, type StateStore } from './store/kept-state.js';
 
 export interface QueueKeeperOptions {
   readonly logger: Logger;
@@ -21,10 +22,7 @@ export interface QueueKeeperOptions {
   /** Time zone of the service day (the plan's): a new day starts at its midnight. */
   readonly timeZone: () => string;
   /** The outbox's state: a value staged before a message is added is in its transaction. */
-  readonly state: {
-    read(key: string): string | undefined;
-    stage(key: string, value: string): void;
-  };
+  readonly state: StateStore;
   /** Publishes the retained `queue` (on board, and to central). */
   readonly publish: (body: BodyOf<'queue'>) => void;
 }
@@ -48,14 +46,27 @@ const SnapshotSchema = z.object({
 
 export class QueueKeeper {
   readonly #options: QueueKeeperOptions;
+  readonly #kept: KeptState<QueueSnapshot>;
   readonly #queue: Queue;
-  readonly #counts = new Map<string, number>();
-  /** The last body published, as JSON: an unchanged queue is not published again. */
-  #published: string | null = null;
+  readonly #counts = new Counts('queue');
+  /** An unchanged queue is not published again. */
+  readonly #published: PublishOnChange<BodyOf<'queue'>>;
 
   constructor(options: QueueKeeperOptions) {
     this.#options = options;
-    this.#queue = new Queue(this.#load());
+    this.#kept = new KeptState(options.state, STATE_KEY, SnapshotSchema);
+    this.#published = new PublishOnChange(options.publish);
+    const today = () => emptyQueue(serviceDate(options.now(), options.timeZone()));
+    this.#queue = new Queue(
+      this.#kept.load(today, (error) => {
+        // Not expected; the kiosks' own counts still keep their numbers unique.
+        this.#counts.add('state_unreadable');
+        options.logger.error(
+          { err: error.message },
+          'saved queue unreadable: the queue starts empty',
+        );
+      }),
+    );
     this.#newDay();
   }
 
@@ -92,19 +103,15 @@ export class QueueKeeper {
 
   /** Publishes the queue if it changed since it was last published, or always when `force`. */
   publish(force = false): void {
-    const body = this.#queue.view(this.#options.now(), this.#options.stopId());
-    const json = JSON.stringify(body);
-    if (!force && json === this.#published) return;
-    this.#published = json;
-    this.#options.publish(body);
+    this.#published.publish(this.#queue.view(this.#options.now(), this.#options.stopId()), force);
   }
 
   metrics(): Record<string, number> {
-    return Object.fromEntries([...this.#counts].map(([name, n]) => [`queue_${name}`, n]));
+    return this.#counts.metrics();
   }
 
   #apply(outcome: Outcome, detail: Record<string, unknown>): boolean {
-    this.#count(outcome);
+    this.#counts.add(outcome);
     const log = this.#options.logger;
     if (outcome === 'repeat') return false;
     if (outcome === 'duplicate_turn')
@@ -120,33 +127,11 @@ export class QueueKeeper {
     const today = serviceDate(this.#options.now(), this.#options.timeZone());
     if (!this.#queue.startDay(today)) return;
     this.#options.logger.info({ date: today }, 'queue: a new service day');
-    this.#count('days');
+    this.#counts.add('days');
     this.#stage();
   }
 
   #stage(): void {
-    this.#options.state.stage(STATE_KEY, JSON.stringify(this.#queue.snapshot()));
-  }
-
-  #count(name: string): void {
-    this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
-  }
-
-  #load(): QueueSnapshot {
-    const today = serviceDate(this.#options.now(), this.#options.timeZone());
-    const stored = this.#options.state.read(STATE_KEY);
-    if (stored === undefined) return emptyQueue(today);
-    try {
-      return SnapshotSchema.parse(JSON.parse(stored));
-    } catch (error) {
-      // Not expected (the keeper wrote it in a transaction); the kiosks' own counts still keep
-      // their numbers unique.
-      this.#count('state_unreadable');
-      this.#options.logger.error(
-        { err: (error as Error).message },
-        'saved queue unreadable: the queue starts empty',
-      );
-      return emptyQueue(today);
-    }
+    this.#kept.stage(this.#queue.snapshot());
   }
 }

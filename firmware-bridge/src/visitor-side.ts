@@ -12,6 +12,7 @@ import type {
 import type { Logger } from '@fsbus/shared/node';
 import { AttendanceKeeper } from './attendance-keeper.js';
 import { QueueKeeper } from './queue-keeper.js';
+import type { StateStore } from './store/kept-state.js';
 
 export interface VisitorSideOptions {
   readonly logger: Logger;
@@ -21,10 +22,7 @@ export interface VisitorSideOptions {
   /** Time zone of the service day (the plan's). */
   readonly timeZone: () => string;
   /** The outbox's state: a value staged before a message is added is in its transaction. */
-  readonly state: {
-    read(key: string): string | undefined;
-    stage(key: string, value: string): void;
-  };
+  readonly state: StateStore;
   /** Publishes the retained queue (on board and to central). */
   readonly publishQueue: (body: BodyOf<'queue'>) => void;
   /** Publishes the retained attendance (on board). */
