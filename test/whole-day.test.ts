@@ -2,9 +2,9 @@
 // bridge driving the Monts du Forez tour, the kiosk server, simulated visitors), at 200 times
 // real time: central is killed for a while mid-morning and comes back, then the on-board
 // broker is killed and restarted. Asserted from central's recorder once the bus is back at its
-// depot: the stops arrived at and left in order, every visit, opinion and call the visitors got acknowledged recorded
-// once (each id is a key), the door counts equal to what the simulated counter saw, and the
-// bus healthy.
+// depot: the stops arrived at and left in order, every visit, opinion and call the visitors got
+// acknowledged recorded once (each id is a key), the door counts equal to what the simulated
+// counter saw, and the bus healthy; on board, the attendance and the queue count the same.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StatusMessage, statusTopic } from '@fsbus/shared';
+import {
+  AttendanceMessage,
+  QueueMessage,
+  StatusMessage,
+  statusTopic,
+  topicFor,
+} from '@fsbus/shared';
 import type { VisitorSimulator } from '../kiosk/src/simulator/visitors.js';
 import { dayServices, simulatedVisitors } from '../scripts/start/day.js';
 import { Services } from '../scripts/start/services.js';
@@ -88,14 +94,27 @@ describe('a whole simulated morning, end to end', () => {
       reconnectPeriod: 500,
     });
     cleanups.push(() => monitor.endAsync());
-    const latest: { bridge: { status: StatusMessage; seenAt: number } | null } = { bridge: null };
-    monitor.on('message', (_topic, payload) => {
+    const latest: {
+      bridge: { status: StatusMessage; seenAt: number } | null;
+      attendance: AttendanceMessage | null;
+      queue: QueueMessage | null;
+    } = { bridge: null, attendance: null, queue: null };
+    monitor.on('message', (topic, payload) => {
       if (payload.byteLength === 0) return;
-      const status = StatusMessage.parse(JSON.parse(payload.toString()));
-      if (status.state !== 'offline') latest.bridge = { status, seenAt: Date.now() };
+      const json: unknown = JSON.parse(payload.toString());
+      if (topic === topicFor('attendance', BUS_ID))
+        latest.attendance = AttendanceMessage.parse(json);
+      else if (topic === topicFor('queue', BUS_ID)) latest.queue = QueueMessage.parse(json);
+      else {
+        const status = StatusMessage.parse(json);
+        if (status.state !== 'offline') latest.bridge = { status, seenAt: Date.now() };
+      }
     });
     const subscribe = () => {
-      monitor.subscribe(statusTopic(BUS_ID, 'bridge'), { qos: 1 });
+      monitor.subscribe(
+        [statusTopic(BUS_ID, 'bridge'), topicFor('attendance', BUS_ID), topicFor('queue', BUS_ID)],
+        { qos: 1 },
+      );
     };
     monitor.on('connect', subscribe);
     subscribe();
@@ -180,6 +199,13 @@ describe('a whole simulated morning, end to end', () => {
     );
     // The door counts are what the simulated counter saw, people in at every stop.
     expect(peopleIn()).toBeGreaterThan(10);
+    // On board, the driver display's counts and the queue say the same: every visit and opinion
+    // of the day, every turn issued.
+    expect(latest.attendance?.today).toEqual({
+      visits: produced.visits.length,
+      opinions: produced.opinions.length,
+    });
+    expect(latest.queue?.lastIssued?.B).toBe(produced.visits.length);
     // The bus is healthy: its last status at central, online, with no alarm.
     const last = rows<{ state: string; body: string }>(
       "SELECT state, body FROM statuses WHERE service = 'bridge' ORDER BY ts DESC LIMIT 1",

@@ -34,7 +34,11 @@ const TABLE: Record<string, { publish: readonly Stream[]; subscribe: readonly St
       publish: ['visit', 'opinion', 'status'],
       subscribe: ['plan', 'stop', 'queue', 'occupancy'],
     },
-    driver: { publish: ['cmd/queue', 'cmd/occupancy', 'status'], subscribe: 'all' },
+    // Everything but the live opinions.
+    driver: {
+      publish: ['cmd/queue', 'cmd/occupancy', 'status'],
+      subscribe: STREAMS.filter((stream) => stream !== 'opinion'),
+    },
     monitor: { publish: [], subscribe: 'all' },
   };
 

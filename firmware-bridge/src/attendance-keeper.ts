@@ -17,6 +17,8 @@ import { Counts, KeptState, PublishOnChange, type StateStore } from './store/kep
 export interface AttendanceKeeperOptions {
   readonly logger: Logger;
   readonly now: () => number;
+  /** When a kiosk's message happened on the bridge's clock, from its `ts` (see VisitorSide). */
+  readonly timeOf: (ts: string) => number;
   /** Time zone of the service day (the plan's). */
   readonly timeZone: () => string;
   /** The outbox's state: a value staged before a message is added is in its transaction. */
@@ -73,7 +75,7 @@ export class AttendanceKeeper {
       kind,
       id: message.id,
       stopId: message.stopId,
-      date: serviceDate(Date.parse(message.ts), this.#options.timeZone()),
+      date: serviceDate(this.#options.timeOf(message.ts), this.#options.timeZone()),
     });
     this.#counts.add(outcome);
     if (outcome !== 'counted') return false;

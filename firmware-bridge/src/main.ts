@@ -285,6 +285,7 @@ export async function startBridge({
   const visitors = new VisitorSide({
     logger,
     now,
+    simulated: simulated !== null,
     stopId: currentStopId,
     timeZone,
     state: outboxState,
@@ -378,6 +379,11 @@ export async function startBridge({
     alarms: [],
   });
   let tourTimer: NodeJS.Timeout | undefined;
+  /** The Monts du Forez tour when a simulated bus has no plan for its day (each new day too). */
+  const driveTheTour = () => {
+    if (gnss.source !== 'simulator' || filePlan !== null || !link.connected) return;
+    if (tracker.view(now()).state === 'no_plan') publish('plan', tourPlan(now()));
+  };
   const link = new OnboardLink({
     url: config.bridge.brokerUrl,
     username: config.bridge.username,
@@ -427,13 +433,9 @@ export async function startBridge({
       // The bridge keeps the plan (central's, the file's or a saved one) and republishes it
       // retained on board, so the screens have it even if the broker lost its copy.
       plans.republish();
-      if (gnss.source === 'simulator' && filePlan === null) {
-        clearTimeout(tourTimer);
-        tourTimer = setTimeout(() => {
-          // The Monts du Forez tour when there is no plan for today (the simulated day's).
-          if (tracker.view(now()).state === 'no_plan') publish('plan', tourPlan(now()));
-        }, TOUR_PLAN_AFTER_MS);
-      }
+      // A simulated bus makes its own tour if central's plan does not come soon.
+      clearTimeout(tourTimer);
+      tourTimer = setTimeout(driveTheTour, TOUR_PLAN_AFTER_MS);
     },
   });
   const reportFailed = (error: unknown) => {
@@ -533,6 +535,8 @@ export async function startBridge({
     onTransition(tracker.tick(now()));
     // A new day, or an estimate that changed with time.
     visitors.tick();
+    // Past midnight, a simulated bus's next day (checked every minute of real time).
+    if (ticks % 60 === 0) driveTheTour();
   }, TICK_MS);
   const stopReport = setInterval(publishStop, STOP_REPORT_MS);
   /** Where the simulated clock is, for the next run (a failure costs only the resume). */

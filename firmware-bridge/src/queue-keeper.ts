@@ -17,6 +17,8 @@ import { Counts, KeptState, PublishOnChange, type StateStore } from './store/kep
 export interface QueueKeeperOptions {
   readonly logger: Logger;
   readonly now: () => number;
+  /** When a kiosk's message happened on the bridge's clock, from its `ts` (see VisitorSide). */
+  readonly timeOf: (ts: string) => number;
   /** The planned stop the bus stands at now, or null (its service times are that stop's). */
   readonly stopId: () => string | null;
   /** Time zone of the service day (the plan's): a new day starts at its midnight. */
@@ -75,7 +77,7 @@ export class QueueKeeper {
    * state is committed with it. True when the queue changed (publish it once committed).
    */
   visit(visit: VisitMessage): boolean {
-    const at = Date.parse(visit.ts);
+    const at = this.#options.timeOf(visit.ts);
     return this.#apply(
       this.#queue.visit({
         id: visit.id,

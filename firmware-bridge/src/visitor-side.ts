@@ -17,6 +17,11 @@ import type { StateStore } from './store/kept-state.js';
 export interface VisitorSideOptions {
   readonly logger: Logger;
   readonly now: () => number;
+  /**
+   * The bridge runs on a simulated clock, the kiosks on real time: their messages then happen
+   * when they arrive (a kiosk's visit arrives within milliseconds of being taken).
+   */
+  readonly simulated: boolean;
   /** The planned stop the bus stands at now, or null. */
   readonly stopId: () => string | null;
   /** Time zone of the service day (the plan's). */
@@ -35,9 +40,11 @@ export class VisitorSide {
 
   constructor(options: VisitorSideOptions) {
     const { logger, now, timeZone, state } = options;
+    const timeOf = (ts: string) => (options.simulated ? now() : Date.parse(ts));
     this.#queue = new QueueKeeper({
       logger: logger.child({ component: 'queue' }),
       now,
+      timeOf,
       stopId: options.stopId,
       timeZone,
       state,
@@ -46,6 +53,7 @@ export class VisitorSide {
     this.#attendance = new AttendanceKeeper({
       logger: logger.child({ component: 'attendance' }),
       now,
+      timeOf,
       timeZone,
       state,
       publish: options.publishAttendance,

@@ -1,5 +1,6 @@
 // Who may read and write which topic: the role defaults of the on-board broker plus the config's rules.
 import {
+  STREAMS,
   statusTopic,
   topicFilter,
   isServiceName,
@@ -61,7 +62,12 @@ const ROLE_DEFAULTS: Record<
     write: ['visit', 'opinion'],
     ownStatus: true,
   },
-  driver: { read: ['#'], write: ['cmd/queue', 'cmd/occupancy'], ownStatus: true },
+  // Not the live opinions: the adviser sees who stands at the kiosk (the attendance counts them).
+  driver: {
+    read: STREAMS.filter((stream) => stream !== 'opinion'),
+    write: ['cmd/queue', 'cmd/occupancy'],
+    ownStatus: true,
+  },
   monitor: { read: ['#'], write: [], ownStatus: false },
 };
 

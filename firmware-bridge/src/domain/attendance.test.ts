@@ -67,5 +67,8 @@ describe('the attendance of the day', () => {
     });
     expect(attendance.count(message('opinion', 'mairie', DAY))).toBe('other_day');
     expect(attendance.view().today.opinions).toBe(0);
+    // A kiosk a few seconds ahead of the bridge at midnight: its visit starts the next day.
+    expect(attendance.count(message('visit', null, '2026-11-25'))).toBe('counted');
+    expect(attendance.view()).toMatchObject({ date: '2026-11-25', today: { visits: 1 } });
   });
 });

@@ -31,8 +31,11 @@ export interface Counted {
   readonly date: string;
 }
 
-/** Ids kept to recognise a message delivered again (a bus's day has a few dozen). */
-const COUNTED_KEPT = 1000;
+/**
+ * Ids kept to recognise a message delivered again: a bus's day has a few dozen, and a message
+ * comes again within minutes. Each is staged with every message (about 40 bytes apiece).
+ */
+const COUNTED_KEPT = 200;
 
 export function emptyAttendance(date: string): AttendanceSnapshot {
   return { date, today: { visits: 0, opinions: 0 }, stops: [], counted: [] };
@@ -53,12 +56,15 @@ export class Attendance {
   }
 
   /**
-   * Counts a visit or an opinion of the current day. One of another day (it waited in the
-   * broker across midnight) is not today's; central counts it in its own day.
+   * Counts a visit or an opinion of the current day, or of a later one (which starts it). One of
+   * an earlier day (it waited in the broker across midnight) is not today's; central counts it
+   * in its own day.
    */
   count(message: Counted): AttendanceOutcome {
+    if (this.#state.counted.includes(message.id)) return 'repeat';
+    // A kiosk whose clock is a little ahead takes the first visits of the next day.
+    if (message.date > this.#state.date) this.startDay(message.date);
     const state = this.#state;
-    if (state.counted.includes(message.id)) return 'repeat';
     if (message.date !== state.date) return 'other_day';
     const add = (tally: Tally): Tally =>
       message.kind === 'visit'

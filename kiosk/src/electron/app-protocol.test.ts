@@ -26,11 +26,15 @@ const logger = createLogger({ service: 'kiosk', level: 'fatal', destination: new
 const settings = JSON.stringify({ instance: 'kiosk-2', version: '0.1.0' });
 const driverSettings = JSON.stringify({ username: 'driver', version: '0.1.0' });
 
-function handler(staffPinHash: string | null = pinHash, now = () => 0) {
+function handler(
+  staffPinHash: string | null = pinHash,
+  now = () => 0,
+  driver: string | null = driverSettings,
+) {
   return appProtocolHandler({
     rendererDir,
     settings,
-    driverSettings,
+    driverSettings: driver,
     staffPinHash,
     logger,
     pins: new PinGate({ now }),
@@ -100,6 +104,11 @@ describe('the app:// protocol', () => {
     expect(await (await answer(new Request('app://kiosk/driver'))).text()).toContain(
       '<title>driver</title>',
     );
+    const slash = await answer(new Request('app://kiosk/driver/'));
+    expect([slash.status, slash.headers.get('location')]).toEqual([308, '/driver']);
+    // A shell without a driver display keeps the driver's settings (its password) to itself.
+    const none = handler(pinHash, () => 0, null);
+    expect((await none(new Request('app://kiosk/driver-config.json'))).status).toBe(404);
     expect((await answer(new Request('app://other/index.html'))).status).toBe(404);
     expect((await answer(new Request('app://kiosk/', { method: 'DELETE' }))).status).toBe(405);
   });

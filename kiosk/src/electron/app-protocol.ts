@@ -13,8 +13,8 @@ export interface AppProtocolOptions {
   readonly rendererDir: string;
   /** The body of /kiosk-config.json (kioskSettings + version). */
   readonly settings: string;
-  /** The body of /driver-config.json (driverSettings + version). */
-  readonly driverSettings: string;
+  /** The body of /driver-config.json (driverSettings + version); null: no driver display. */
+  readonly driverSettings: string | null;
   readonly staffPinHash: string | null;
   readonly logger: Logger;
   readonly pins?: PinGate;
@@ -144,6 +144,13 @@ export function appProtocolHandler(
           : null;
     if (settings !== null && read) {
       return send(200, request.method === 'HEAD' ? null : settings, 'application/json');
+    }
+    // The driver display's files are relative to /, not to /driver/.
+    if (url.pathname === '/driver/' && read) {
+      return new Response(null, {
+        status: 308,
+        headers: { ...KIOSK_SECURITY.headers, location: '/driver' },
+      });
     }
     if (url.pathname === '/staff' && request.method === 'POST') return staff(request);
     if (!read) return send(405);

@@ -40,7 +40,7 @@ import {
 interface Shell {
   readonly config: Config;
   readonly settings: string;
-  readonly driverSettings: string;
+  readonly driverSettings: string | null;
   readonly logger: Logger;
   readonly production: boolean;
 }
@@ -61,11 +61,18 @@ function startup(): Omit<Shell, 'logger' | 'production'> {
     ...kioskSettings(config, password),
     version: app.getVersion(),
   });
-  const driverPassword = readSecretSync('driver.passwordFile', config.driver.passwordFile);
-  const driverSettingsJson = JSON.stringify({
-    ...driverSettings(config, driverPassword),
-    version: app.getVersion(),
-  });
+  // The driver display's settings only when this shell shows it: the visitors' window is no
+  // place for the driver's password.
+  const driverSettingsJson =
+    config.driver.display === null
+      ? null
+      : JSON.stringify({
+          ...driverSettings(
+            config,
+            readSecretSync('driver.passwordFile', config.driver.passwordFile),
+          ),
+          version: app.getVersion(),
+        });
   return { config, settings, driverSettings: driverSettingsJson };
 }
 

@@ -55,6 +55,8 @@ const LANGUAGE_SHARE: readonly [Language, number][] = [
 const SERVICE_MIN_S = 8 * 60;
 const SERVICE_SPREAD_S = 12 * 60;
 const TICK_MS = 1000;
+/** How long stop() waits for PUBACKs (the broker may be stopping too, as on Ctrl-C). */
+const STOP_WAIT_MS = 2000;
 
 export class VisitorSimulator {
   readonly #options: VisitorSimulatorOptions;
@@ -90,10 +92,15 @@ export class VisitorSimulator {
       source: options.kiosk.username,
       lastSeq: { visit: floor, opinion: floor },
     });
+    // As a driver display does (docs/driver.md): its clock in ms, or one more than its last, so
+    // that its seqs and a real display's on the same account keep increasing together.
+    let lastCall = 0;
     this.#adviserFactory = new MessageFactory({
       busId: options.busId,
       source: options.adviser.username,
-      lastSeq: { 'cmd/queue': floor },
+      seqs: {
+        next: () => (lastCall = Math.max(lastCall + 1, Date.now())),
+      },
     });
   }
 
@@ -134,11 +141,19 @@ export class VisitorSimulator {
     }, TICK_MS);
   }
 
-  /** Stops taking visitors, waits for what is in flight, and disconnects. */
+  /**
+   * Stops taking visitors, gives what is in flight a moment for its PUBACK (not acknowledged
+   * then, it is not counted as produced), and disconnects.
+   */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
-    await Promise.allSettled([...this.#inFlight]);
-    await Promise.all([this.#kiosk?.endAsync(), this.#adviser?.endAsync()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#inFlight]),
+      new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    await Promise.all([this.#kiosk?.endAsync(true), this.#adviser?.endAsync(true)]);
   }
 
   #tick(): void {

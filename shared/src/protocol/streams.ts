@@ -105,7 +105,8 @@ export const STREAM_SPECS = {
     delivery: 'event',
     anonymous: true,
     publishers: ['kiosk'],
-    subscribers: ['bridge', 'driver', 'monitor'],
+    // Not the driver display: the adviser would see how the person just at the kiosk felt.
+    subscribers: ['bridge', 'monitor'],
   },
   queue: {
     schema: QueueMessage,

@@ -39,7 +39,7 @@ describe('the simulated clock', () => {
     ).toBe('2026-07-01T06:40:00.000Z');
   });
 
-  it('goes on after a restart from where it was saved, the same day only', () => {
+  it('goes on after a restart from where it was saved, never going back', () => {
     const file = fileIn();
     let real = REAL;
     const options = {
@@ -54,7 +54,12 @@ describe('the simulated clock', () => {
     first.save();
     const second = new SimulatedClock(options);
     expect(new Date(second.now()).toISOString()).toBe('2026-12-05T08:40:00.000Z');
-    // Saved on another day, or damaged: the day starts over.
+    // Saved a day ahead (the simulated day ran past midnight): on from there.
+    writeFileSync(file, JSON.stringify({ at: '2026-12-06T07:00:00.000Z' }));
+    expect(new Date(new SimulatedClock(options).now()).toISOString()).toBe(
+      '2026-12-06T07:00:00.000Z',
+    );
+    // Saved before today's start, or damaged: the day starts at startAt.
     writeFileSync(file, JSON.stringify({ at: '2026-12-04T15:00:00.000Z' }));
     expect(new Date(new SimulatedClock(options).now()).toISOString()).toBe(
       '2026-12-05T07:40:00.000Z',

@@ -1,10 +1,10 @@
 // The simulated bus's clock (npm start --speed): it starts at a time of day and runs `speed`
 // times faster than real time, and the whole bridge reads it instead of the system clock. Where
 // it is gets written to a small file, so that a restart goes on from there instead of living
-// the morning again.
+// the morning again, and never goes back in time.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { localTime, timeOfDay } from './tour-plan.js';
+import { timeOfDay } from './tour-plan.js';
 
 export interface SimulatedClockOptions {
   readonly speed: number;
@@ -32,13 +32,10 @@ export class SimulatedClock {
       options.startAt === null
         ? this.#realStart
         : timeOfDay(this.#realStart, options.startAt, options.timeZone);
-    // A restart on the same day goes on from where the last run stopped.
+    // A restart goes on from where the last run stopped, also a day or two ahead: the bus's
+    // clock never goes back (its plan, queue and counts are kept by day).
     const saved = this.#saved();
-    const sameDay =
-      saved !== null &&
-      localTime(saved, options.timeZone).slice(0, 10) ===
-        localTime(start, options.timeZone).slice(0, 10);
-    this.#start = sameDay && saved > start ? saved : start;
+    this.#start = saved !== null && saved > start ? saved : start;
   }
 
   get speed(): number {

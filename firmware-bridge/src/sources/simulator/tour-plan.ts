@@ -8,7 +8,7 @@ type PlanBody = Omit<PlanMessage, 'v' | 'busId' | 'id' | 'seq' | 'ts' | 'source'
 
 export const TOUR_TIME_ZONE = 'Europe/Paris';
 /** Every simulated tour's plan id starts with this. */
-export const TOUR_PLAN_PREFIX = 'sim-forez-';
+const TOUR_PLAN_PREFIX = 'sim-forez-';
 
 /** Where the bus sleeps, and where a simulated bus without a plan waits. */
 export const TOUR_DEPOT = {
@@ -59,7 +59,7 @@ const STOPS = [
 ] as const;
 
 /** The time the tour's first stop opens (HH:MM). */
-export const TOUR_FIRST_OPENS = STOPS[0].opens;
+const TOUR_FIRST_OPENS = STOPS[0].opens;
 
 /** `ms` as a local time with its offset in `timeZone`, e.g. 2026-11-23T09:30:00+01:00. */
 export function localTime(ms: number, timeZone: string): string {

@@ -28,7 +28,7 @@ export function DriverApp({ settings, link }: DriverAppProps) {
   const live = useSyncExternalStore(link.subscribe, () => link.state);
   const now = useNow();
   const [preferences, setPreferences] = useState<Preferences>(() =>
-    loadPreferences({ language: settings.languages[0], theme: 'day' }),
+    loadPreferences({ language: settings.languages[0], theme: 'day' }, settings.languages),
   );
   const { language, theme } = preferences;
   const choose = (change: Partial<Preferences>) => {

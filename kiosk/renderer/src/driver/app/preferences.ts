@@ -1,6 +1,6 @@
 // What the driver chose on this display (language, day or night theme), kept in the browser's
 // storage so that a reload or a restart keeps it.
-import { LANGUAGE_CODES, type Language } from '@fsbus/shared';
+import type { Language } from '@fsbus/shared';
 
 export type Theme = 'day' | 'night';
 
@@ -11,12 +11,16 @@ export interface Preferences {
 
 const KEY = 'fsbus-driver-preferences';
 
-export function loadPreferences(defaults: Preferences): Preferences {
+/** What was chosen on this display, among the `languages` offered, else `defaults`. */
+export function loadPreferences(
+  defaults: Preferences,
+  languages: readonly Language[],
+): Preferences {
   try {
     const stored = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<
       Record<string, unknown>
     >;
-    const language = (LANGUAGE_CODES as readonly unknown[]).includes(stored.language)
+    const language = (languages as readonly unknown[]).includes(stored.language)
       ? (stored.language as Language)
       : defaults.language;
     const theme =

@@ -49,11 +49,6 @@ export type Command =
   | { readonly stream: 'cmd/queue'; readonly body: BodyOf<'cmd/queue'> }
   | { readonly stream: 'cmd/occupancy'; readonly body: BodyOf<'cmd/occupancy'> };
 
-/** Refused at once: the display is not connected, so the command would wait unseen. */
-export class OfflineError extends Error {
-  override readonly name = 'OfflineError';
-}
-
 const RETAINED = ['stop', 'plan', 'queue', 'occupancy', 'attendance'] as const;
 
 export class DriverLink {
@@ -150,7 +145,8 @@ export class DriverLink {
    * bridge). Refused at once while the display is not connected.
    */
   async send(command: Command): Promise<void> {
-    if (!this.#state.connected) throw new OfflineError('not connected to the bus');
+    // Refused at once: not connected, the command would wait unseen.
+    if (!this.#state.connected) throw new Error('not connected to the bus');
     const message = this.#factory.create(command.stream, command.body);
     try {
       await this.#client.publishAsync(
