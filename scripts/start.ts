@@ -8,7 +8,15 @@ import { parseArgs } from 'node:util';
 import type { VisitorSimulator } from '../kiosk/src/simulator/visitors.js';
 import { dayServices, simulatedVisitors } from './start/day.js';
 import { Services } from './start/services.js';
-import { BUS_ID, DEFAULT_PORTS, STAFF_USER, layoutOf, prepare, type Ports } from './start/setup.js';
+import {
+  BUS_ID,
+  DEFAULT_PORTS,
+  STAFF_USER,
+  freePorts,
+  layoutOf,
+  prepare,
+  type Ports,
+} from './start/setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,29 +35,8 @@ if (!Number.isFinite(speed) || speed < 1 || speed > 600) {
   process.exit(2);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
 async function portsToUse(): Promise<Ports> {
-  if (!values['free-ports']) return DEFAULT_PORTS;
-  return {
-    busMqtt: await freePort(),
-    busWs: await freePort(),
-    kiosk: await freePort(),
-    centralMqtt: await freePort(),
-    centralHttp: await freePort(),
-  };
+  return values['free-ports'] ? freePorts() : DEFAULT_PORTS;
 }
 
 /** Whether a port is free on loopback (a service that finds it taken could not start). */

@@ -6,7 +6,6 @@
 // acknowledged recorded once (each id is a key), the door counts equal to what the simulated
 // counter saw, and the bus healthy; on board, the attendance and the queue count the same.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,7 +21,7 @@ import {
 import type { VisitorSimulator } from '../kiosk/src/simulator/visitors.js';
 import { dayServices, simulatedVisitors } from '../scripts/start/day.js';
 import { Services } from '../scripts/start/services.js';
-import { BUS_ID, layoutOf, prepare, type Ports } from '../scripts/start/setup.js';
+import { BUS_ID, freePorts, layoutOf, prepare } from '../scripts/start/setup.js';
 import { localTime, TOUR_TIME_ZONE } from '../firmware-bridge/src/sources/simulator/tour-plan.js';
 
 const SPEED = 200;
@@ -31,20 +30,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
 
 /** Waits for a condition checked every 100 ms (async), up to `deadlineMs`. */
 async function eventually(
@@ -66,13 +51,7 @@ describe('a whole simulated morning, end to end', () => {
       rmSync(dataDir, { recursive: true, force: true });
     });
     const layout = layoutOf(dataDir);
-    const ports: Ports = {
-      busMqtt: await freePort(),
-      busWs: await freePort(),
-      kiosk: await freePort(),
-      centralMqtt: await freePort(),
-      centralHttp: await freePort(),
-    };
+    const ports = await freePorts();
     prepare(layout, ports);
     const services = new Services(layout.logDir);
     cleanups.push(() => services.stop());
