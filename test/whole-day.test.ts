@@ -44,8 +44,8 @@ async function eventually(
   }
 }
 
-describe('a whole simulated morning, end to end', () => {
-  it('records the morning once at central, through central’s death and the on-board broker’s', async () => {
+describe('a whole simulated day, end to end', () => {
+  it('records the day once at central, through central’s death and the on-board broker’s', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'fsbus-day-'));
     cleanups.push(() => {
       rmSync(dataDir, { recursive: true, force: true });

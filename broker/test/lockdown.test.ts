@@ -25,7 +25,7 @@ let test: TestBroker;
 beforeAll(async () => {
   const config = testConfig(mkdtempSync(path.join(tmpdir(), 'fsbus-broker-')), {
     allowAnonymous: true,
-    acl: [{ role: 'driver', access: 'deny', topic: 'fsbus/v1/{busId}/stop' }],
+    acl: [{ role: 'monitor', access: 'deny', topic: 'fsbus/v1/{busId}/stop' }],
   });
   test = await startTestBroker(config);
 });
@@ -140,10 +140,10 @@ describe('deny rules', () => {
       qos: 1,
       retain: true,
     });
-    const driver = await login(test.url, 'driver');
-    const received = collect(driver);
-    expect(await subscribe(driver, topicFilter('#', BUS))).toBe(1);
-    expect(await subscribe(driver, topicFor('stop', BUS))).toBe(128);
+    const monitor = await login(test.url, 'monitor');
+    const received = collect(monitor);
+    expect(await subscribe(monitor, topicFilter('#', BUS))).toBe(1);
+    expect(await subscribe(monitor, topicFor('stop', BUS))).toBe(128);
     await bridge.publishAsync(
       topicFor('stop', BUS),
       JSON.stringify({ ...EXAMPLES.stop, seq: 78 }),
@@ -152,10 +152,10 @@ describe('deny rules', () => {
     await bridge.publishAsync(topicFor('queue', BUS), JSON.stringify(EXAMPLES.queue), { qos: 1 });
     await until(
       () => received.some((m) => m.topic === topicFor('queue', BUS)),
-      'the queue at the driver',
+      'the queue at the monitor',
     );
     expect(received.some((m) => m.topic === topicFor('stop', BUS))).toBe(false);
-    await end(bridge, driver);
+    await end(bridge, monitor);
   });
 });
 
