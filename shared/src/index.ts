@@ -18,6 +18,7 @@ export * from './protocol/status-reporter.js';
 export * from './protocol/streams.js';
 export * from './protocol/codec.js';
 export * from './protocol/message-factory.js';
+export * from './api/staff-api.js';
 export { EXAMPLES, EXAMPLE_BUS_ID } from './protocol/examples.js';
 export { exampleVariants } from './protocol/variants.js';
 export { ConfigSchema, AclRule, BrokerUser, ACL_ACCESS, type Config } from './config/schema.js';

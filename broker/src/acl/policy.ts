@@ -17,6 +17,8 @@ export interface Identity {
   readonly role: Role;
   /** The hash its password matched: a renewed password ends the connections of the old one. */
   readonly passwordHash?: string;
+  /** The staff console session it logged in with (central): its end closes the connection. */
+  readonly session?: string;
 }
 
 /** Gives a logged-in identity its rights (the on-board rules here, central's in central/). */

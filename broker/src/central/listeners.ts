@@ -34,6 +34,29 @@ export interface CentralListeners {
 }
 
 /**
+ * MQTT over WebSocket on an HTTP(S) server at `mqtt.wsPath`: its own listeners, and the staff
+ * API's port, where the console connects from its own origin.
+ */
+export function mqttWebSocket(
+  server: HttpServer,
+  mqtt: CentralConfig['mqtt'],
+  handle: (stream: Duplex, address: string) => void,
+): WebSocketServer {
+  const wss = new WebSocketServer({
+    server,
+    path: mqtt.wsPath,
+    maxPayload: mqtt.maxMessageBytes + 64 * 1024,
+    // MQTT over WebSocket negotiates the "mqtt" subprotocol [MQTT-6.0.0-3].
+    handleProtocols: (protocols) =>
+      protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
+  });
+  wss.on('connection', (socket, request) => {
+    handle(createWebSocketStream(socket), plainAddress(request.socket.remoteAddress));
+  });
+  return wss;
+}
+
+/**
  * Starts the configured listeners on `mqtt.bind`; rejects (closing what was opened) when a port
  * is taken or a certificate file cannot be read.
  */
@@ -51,20 +74,7 @@ export async function startCentralListeners(
     opened.push({ server, sockets: tracked(server), ...(wss ? { wss } : {}) });
     return listen(server, port, mqtt.bind);
   };
-  const webSocket = (server: HttpServer) => {
-    const wss = new WebSocketServer({
-      server,
-      path: mqtt.wsPath,
-      maxPayload: mqtt.maxMessageBytes + 64 * 1024,
-      // MQTT over WebSocket negotiates the "mqtt" subprotocol [MQTT-6.0.0-3].
-      handleProtocols: (protocols) =>
-        protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
-    });
-    wss.on('connection', (socket, request) => {
-      handle(createWebSocketStream(socket), plainAddress(request.socket.remoteAddress));
-    });
-    return wss;
-  };
+  const webSocket = (server: HttpServer) => mqttWebSocket(server, mqtt, handle);
   const upgradeOnly = (_request: unknown, response: import('node:http').ServerResponse) => {
     response.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
   };

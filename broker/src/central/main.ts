@@ -1,8 +1,10 @@
 // fsbus-central: the fleet's broker and recorder, wired from the central config; the only place
 // that knows them all.
 import type { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { Aedes, type Client } from 'aedes';
+import type { WebSocketServer } from 'ws';
 import { CENTRAL_ALERTS_TOPIC, type CentralConfig } from '@fsbus/shared';
 import { ConfigError, type Logger, type Running } from '@fsbus/shared/node';
 import { Authenticator } from '../auth/authenticator.js';
@@ -13,12 +15,14 @@ import { openSqliteStore, type SqliteStore } from '../recorder/sqlite-store.js';
 import { Metrics } from '../status/metrics.js';
 import { compiledSchemaCheck } from '../validation/compiled-schema-check.js';
 import { CredentialsBook, CredentialsError } from './credentials.js';
-import { startCentralListeners, type CentralPorts } from './listeners.js';
+import { mqttWebSocket, startCentralListeners, type CentralPorts } from './listeners.js';
 import { CentralPolicy } from './policy.js';
 import { watchRevocations } from './revocations.js';
 import { AlertsPublisher } from './alerts-publisher.js';
 import { apiCertificate, buildApi, listenApi } from './http/api.js';
 import { StaffAuth } from './http/staff-auth.js';
+import { StaffSessions } from './http/sessions.js';
+import { consoleDir } from './http/console-site.js';
 
 export interface CentralOptions {
   readonly config: CentralConfig;
@@ -108,6 +112,11 @@ export async function startCentral({
   });
   brokerStore.watch(aedes);
   (aedes as EventEmitter).on('error', storeFailed);
+  const sessions = new StaffSessions({
+    accounts: credentials,
+    lifetimeMs: config.http.sessionHours * 3_600_000,
+    idleMs: config.http.sessionIdleMin * 60_000,
+  });
   const authenticator = new Authenticator({
     accounts: credentials,
     allowAnonymous: false,
@@ -115,6 +124,8 @@ export async function startCentral({
     // The whole fleet reconnects at once when central restarts: they wait their turn (a few KiB
     // each) rather than being refused; two checks still run at a time.
     checksWaiting: LOGINS_WAITING,
+    // The staff console logs in with its session's token over WebSocket.
+    sessions,
   });
   const staffAuth = new StaffAuth(
     new Authenticator({ accounts: credentials, allowAnonymous: false, anonymousRole: 'staff' }),
@@ -152,6 +163,7 @@ export async function startCentral({
     changed: () => {
       staffAuth.forget();
     },
+    sessionAlive: (id) => sessions.alive(id),
     logger,
   });
 
@@ -177,12 +189,16 @@ export async function startCentral({
   });
   let api: Awaited<ReturnType<typeof buildApi>> | undefined;
   let listeners;
+  let consoleMqtt: WebSocketServer | undefined;
   let httpPort: number;
   try {
     api = await buildApi({
       store,
       recorder,
       auth: staffAuth,
+      sessions,
+      config,
+      consoleDir: consoleDir(),
       buses,
       alerts: () => alerts.alerts,
       counters: () => ({
@@ -197,13 +213,16 @@ export async function startCentral({
       https: apiCertificate(config),
     });
     await aedes.listen();
-    listeners = await startCentralListeners(config.mqtt, (stream, address) => {
+    const handle = (stream: Duplex, address: string) => {
       hooks.adopt(aedes.handle(stream), address);
-    });
+    };
+    listeners = await startCentralListeners(config.mqtt, handle);
+    consoleMqtt = mqttWebSocket(api.server, config.mqtt, handle);
     httpPort = await listenApi(api, config.http);
   } catch (error) {
     stopRevocations();
     await listeners?.close();
+    closeWebSocket(consoleMqtt);
     await api?.close();
     await closeAedes();
     await brokerStore.close();
@@ -239,6 +258,7 @@ export async function startCentral({
     async stop() {
       stopRevocations();
       await alerts.stop();
+      closeWebSocket(consoleMqtt);
       await api.close();
       await listeners.close();
       await closeAedes();
@@ -246,6 +266,13 @@ export async function startCentral({
       await recorder.stop();
     },
   };
+}
+
+/** Closes the console's MQTT over WebSocket and its connections (the API's server waits for them). */
+function closeWebSocket(wss: WebSocketServer | undefined): void {
+  if (!wss) return;
+  for (const socket of wss.clients) socket.terminate();
+  wss.close();
 }
 
 /** Publishes a message of central's own, retained, QoS 1 (past the hooks: central writes it). */

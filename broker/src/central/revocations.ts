@@ -1,5 +1,6 @@
-// Keeps connections in line with the credentials file: a revoked account, or one whose role or
-// password changed, loses its connections within seconds of the file changing.
+// Keeps connections in line with the credentials file and the console's sessions: a revoked
+// account, or one whose role or password changed, loses its connections within seconds of the
+// file changing; a staff console's, within seconds of its session ending.
 import type { Client } from 'aedes';
 import type { Logger } from '@fsbus/shared/node';
 import type { Identity } from '../acl/policy.js';
@@ -15,6 +16,8 @@ export interface RevocationWatchOptions {
   readonly identityOf: (client: Client) => Identity | undefined;
   /** The accounts changed (logins remembered elsewhere must be checked again). */
   readonly changed: () => void;
+  /** Is this console session still live? */
+  readonly sessionAlive: (id: string) => boolean;
   readonly logger: Logger;
 }
 
@@ -24,6 +27,12 @@ export function watchRevocations(options: RevocationWatchOptions): () => void {
   // Logins and the API read the book too: a change is seen by its version, whoever re-read it.
   let seen = credentials.version;
   const timer = setInterval(() => {
+    for (const client of options.clients()) {
+      const session = options.identityOf(client)?.session;
+      if (session === undefined || options.sessionAlive(session)) continue;
+      logger.info({ clientId: client.id }, 'console disconnected: its session ended');
+      client.close();
+    }
     const version = credentials.version;
     if (version === seen) return;
     seen = version;

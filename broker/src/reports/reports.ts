@@ -1,22 +1,16 @@
 // The staff's reports over a period: visits, requests per partner and theme, door counts,
 // opinions; flat rows (one table each) so that JSON and CSV say the same. Portable SQL.
-import { NATIONAL_PARTNERS, OPINION_REASONS, THEMES } from '@fsbus/shared';
+import {
+  NATIONAL_PARTNERS,
+  OPINION_REASONS,
+  THEMES,
+  type Grouping,
+  type ReportName,
+} from '@fsbus/shared';
 import type { RecorderStore } from '../recorder/store.js';
 import type { Period } from './period.js';
 
-/** How a report's rows are grouped. */
-export type Grouping = 'bus' | 'stop' | 'partner' | 'theme';
-
-export const REPORT_NAMES = ['visits', 'doors', 'opinions', 'opinion-reasons'] as const;
-export type ReportName = (typeof REPORT_NAMES)[number];
-
-/** Which groupings each report offers; the first is its default. */
-export const GROUPINGS: Readonly<Record<ReportName, readonly Grouping[]>> = {
-  visits: ['bus', 'stop', 'partner', 'theme'],
-  doors: ['bus', 'stop'],
-  opinions: ['bus', 'stop'],
-  'opinion-reasons': ['bus', 'stop'],
-};
+export { GROUPINGS, REPORT_NAMES, type Grouping, type ReportName } from '@fsbus/shared';
 
 export interface ReportQuery {
   readonly report: ReportName;

@@ -84,8 +84,38 @@ export const CentralConfigSchema = z
           description:
             'Serve the API over plain HTTP instead: development only (passwords cross in clear).',
         }),
+        sessionHours: z.number().min(0.001).max(24).default(8).meta({
+          description:
+            'A staff console session ends this long after its login at the latest, hours (a working day).',
+        }),
+        sessionIdleMin: z.number().min(0.01).max(1440).default(30).meta({
+          description:
+            'A session ends when nothing used it for this long, min (the open console touches it every minute; a closed one lets it lapse).',
+        }),
       },
-      'The staff API (read-only; staff and planner accounts, HTTP Basic): fleet, days, reports, alerts, feeds. OpenAPI at /api/v1/openapi.json.',
+      'The staff API and console (staff and planner accounts; HTTP Basic or a console session): fleet, days, reports, alerts, feeds. The console at /, OpenAPI at /api/v1/openapi.json, MQTT over WebSocket at /mqtt.',
+    ),
+    console: section(
+      {
+        tileUrl: z
+          .string()
+          .regex(/^https:\/\/[^\s'"]+\{z\}[^\s'"]*$/, {
+            error: 'an https:// URL template with {z}, {x} and {y}',
+          })
+          .refine((url) => url.includes('{x}') && url.includes('{y}'), {
+            error: 'an https:// URL template with {z}, {x} and {y}',
+          })
+          .nullable()
+          .default(null)
+          .meta({
+            description:
+              'Map tiles for offices with internet, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; null: the bundled France basemap only (no network).',
+          }),
+        tileAttribution: z.string().max(200).default('').meta({
+          description: 'The tiles’ attribution, shown on the map (e.g. © OpenStreetMap).',
+        }),
+      },
+      'The staff console, served by central at / on the API’s port.',
     ),
     alerts: section(
       {

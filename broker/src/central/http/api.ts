@@ -10,7 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Alert, CentralConfig } from '@fsbus/shared';
+import { API_PREFIX, type Alert, type CentralConfig } from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
 import { apcMessages } from '../../feeds/apc.js';
 import { encodeFeed, feedJson, vehiclePositions } from '../../feeds/gtfs-rt.js';
@@ -37,11 +37,19 @@ import {
 } from './schemas.js';
 import type { StaffAuth } from './staff-auth.js';
 import { readPem } from '../listeners.js';
+import { registerConsole } from './console-site.js';
+import { SESSION_ROUTE, bearerOf, sessionRoutes } from './session-routes.js';
+import type { StaffSession, StaffSessions } from './sessions.js';
 
 export interface ApiOptions {
   readonly store: RecorderStore;
   readonly recorder: Recorder;
   readonly auth: StaffAuth;
+  readonly sessions: StaffSessions;
+  /** The session and console settings. */
+  readonly config: Pick<CentralConfig, 'http' | 'console'>;
+  /** The built staff console's folder; null: not built (its page says so). */
+  readonly consoleDir: string | null;
   /** The buses of the fleet (their accounts). */
   readonly buses: () => Iterable<string>;
   readonly alerts: () => readonly Alert[];
@@ -53,8 +61,6 @@ export interface ApiOptions {
   readonly https: { readonly cert: Buffer; readonly key: Buffer } | null;
   readonly now?: () => number;
 }
-
-export const API_PREFIX = '/api/v1';
 
 /** A request that cannot be answered as asked: 400 with what and why. */
 class BadRequest extends Error {}
@@ -76,17 +82,37 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       info: {
         title: 'fsbus central staff API',
         description:
-          'Read-only. HTTP Basic with a staff or planner account of fsbus-central. Times are UTC ISO-8601; periods and service days are Europe/Paris.',
+          'Read-only. HTTP Basic with a staff or planner account of fsbus-central, or a console session’s Bearer token (POST /api/v1/session). Times are UTC ISO-8601; periods and service days are Europe/Paris.',
         version: options.version,
       },
-      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' } } },
-      security: [{ basic: [] }],
+      components: {
+        securitySchemes: {
+          basic: { type: 'http', scheme: 'basic' },
+          session: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ basic: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
 
+  // The console's session of each request sent with its Bearer token.
+  const sessionOfRequest = new WeakMap<object, StaffSession>();
   app.addHook('onRequest', async (request, reply) => {
+    // The console's files and the WebSocket upgrade are open; the API needs a login.
+    if (!request.url.startsWith(`${API_PREFIX}/`)) return;
     if (request.url === `${API_PREFIX}/health`) return;
+    if (request.method === 'POST' && request.url === SESSION_ROUTE) return;
+    const token = bearerOf(request);
+    if (token !== null) {
+      const session = options.sessions.use(token);
+      if (session) {
+        sessionOfRequest.set(request, session);
+        return;
+      }
+      await reply.code(401).send({ error: 'session ended: log in again' });
+      return;
+    }
     const login = await options.auth.check(request.headers.authorization, request.ip);
     if (login.ok) return;
     if (login.status === 401) reply.header('www-authenticate', 'Basic realm="fsbus central"');
@@ -293,6 +319,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       return apcMessages(options.store, period, request.query.bus);
     },
   );
+
+  sessionRoutes(app, {
+    auth: options.auth,
+    sessions: options.sessions,
+    config: options.config,
+    sessionOf: (request) => sessionOfRequest.get(request) ?? null,
+  });
+  await registerConsole(app, options.consoleDir, options.config.console);
 
   api.get(
     `${API_PREFIX}/openapi.json`,

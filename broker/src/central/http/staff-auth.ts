@@ -1,8 +1,8 @@
-// HTTP Basic logins of the staff API: the central accounts (staff, planner; never a bus), each
-// checked with scrypt once, then remembered for a minute so a console polling every few
-// seconds costs no scrypt per request. Its checks wait in a queue of their own (the buses'
-// logins never wait behind the API's), and wrong passwords are answered more and more slowly
-// per user name and address, as on the brokers.
+// Password logins of the staff API (HTTP Basic, and the console's session login): the central
+// accounts (staff, planner; never a bus). A Basic login is checked with scrypt once, then
+// remembered for a minute, so a script polling every few seconds costs no scrypt per request.
+// Its checks wait in a queue of their own (the buses' logins never wait behind the API's), and
+// wrong passwords are answered more and more slowly per user name and address, as on the brokers.
 import { createHash } from 'node:crypto';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { LoginThrottle } from '../../auth/login-throttle.js';
@@ -50,6 +50,19 @@ export class StaffAuth {
     const now = this.#now();
     const known = this.#remembered.get(key);
     if (known && known.until > now) return this.#judge(known.identity);
+    const login = await this.login(username, password, address);
+    if (!login.ok) return login;
+    if (this.#remembered.size >= REMEMBERED_MAX) {
+      for (const [stale, entry] of this.#remembered)
+        if (entry.until <= now) this.#remembered.delete(stale);
+      if (this.#remembered.size >= REMEMBERED_MAX) this.#remembered.clear();
+    }
+    this.#remembered.set(key, { identity: login.identity, until: now + REMEMBER_MS });
+    return login;
+  }
+
+  /** Checks a user name and password from an address (scrypt, in the API's queue, throttled). */
+  async login(username: string, password: string, address: string): Promise<StaffLogin> {
     const throttled = LoginThrottle.key(username, address);
     const suspect = this.#throttle.suspect(throttled, '');
     const result = await this.#authenticator.login(username, Buffer.from(password), suspect);
@@ -65,12 +78,6 @@ export class StaffAuth {
       return { ok: false, status: 401, reason: 'wrong user name or password' };
     }
     this.#throttle.succeeded(throttled, '');
-    if (this.#remembered.size >= REMEMBERED_MAX) {
-      for (const [stale, entry] of this.#remembered)
-        if (entry.until <= now) this.#remembered.delete(stale);
-      if (this.#remembered.size >= REMEMBERED_MAX) this.#remembered.clear();
-    }
-    this.#remembered.set(key, { identity: result.identity, until: now + REMEMBER_MS });
     return this.#judge(result.identity);
   }
 
