@@ -41,19 +41,31 @@ export class SimulatedBus {
   readonly #client: MqttClient;
   readonly #bridge: MessageFactory;
   readonly #kiosk: MessageFactory;
+  /** The time the next messages are stamped with; null: now. */
+  #at: Date | null = null;
 
   constructor(
     readonly busId: string,
     client: MqttClient,
   ) {
     this.#client = client;
-    this.#bridge = new MessageFactory({ busId, source: 'bridge' });
-    this.#kiosk = new MessageFactory({ busId, source: 'kiosk-1' });
+    const clock = () => this.#at ?? new Date();
+    this.#bridge = new MessageFactory({ busId, source: 'bridge', clock });
+    this.#kiosk = new MessageFactory({ busId, source: 'kiosk-1', clock });
   }
 
-  /** Publishes as the bus's bridge (or kiosk, for visits), QoS 1, once central recorded it. */
+  /** Stamps the next messages at `at` (ISO), or now again with null. */
+  at(at: string | null): this {
+    this.#at = at === null ? null : new Date(at);
+    return this;
+  }
+
+  /**
+   * Publishes as the bus's bridge (or kiosk, for visits and opinions), QoS 1, resolved once
+   * central recorded it.
+   */
   async send<S extends Stream>(stream: S, changes: Partial<BodyOf<S>> = {}): Promise<void> {
-    const factory = stream === 'visit' ? this.#kiosk : this.#bridge;
+    const factory = stream === 'visit' || stream === 'opinion' ? this.#kiosk : this.#bridge;
     const message = factory.create(stream, bodyOf(stream, changes));
     const topic =
       stream === 'status'
@@ -79,6 +91,8 @@ export class SimulatedBus {
 
 export interface ConsoleCentral {
   readonly url: string;
+  /** Publishes a bus's day plan as paul (planner), retained, once central took it. */
+  plan(busId: string, changes?: Partial<BodyOf<'plan'>>): Promise<void>;
   readonly buses: readonly SimulatedBus[];
   readonly httpPort: number;
   /** A GET on the API as `username` (HTTP Basic). */
@@ -113,12 +127,24 @@ export async function consoleCentral(
     cleanups.push(() => client.endAsync(true));
     buses.push(new SimulatedBus(busId, client));
   }
+  const planner = await connected(connectToCentral(setup, 'paul'));
+  cleanups.push(() => planner.endAsync(true));
   const httpPort = running.central.httpPort;
   const url = `https://127.0.0.1:${String(httpPort)}/`;
   const browser = await kioskBrowser(cleanups, { ignoreHTTPSErrors: true });
   return {
     url,
     buses,
+    plan: async (busId, changes = {}) => {
+      const message = new MessageFactory({ busId, source: 'central' }).create(
+        'plan',
+        bodyOf('plan', changes),
+      );
+      await planner.publishAsync(topicFor('plan', busId), JSON.stringify(message), {
+        qos: 1,
+        retain: true,
+      });
+    },
     httpPort,
     api: <T>(apiPath: string, username = 'marie') => apiJson<T>(setup, httpPort, apiPath, username),
     page: () => browser.page(url),

@@ -2,8 +2,9 @@
 // of the address (wouter: each screen has its own path, so a link can be shared or reloaded).
 import { useState, useSyncExternalStore } from 'react';
 import { I18nProvider as AriaI18nProvider } from 'react-aria-components';
-import { Link, Route, Switch } from 'wouter';
+import { Link, Route, Switch, useLocation } from 'wouter';
 import type { Language } from '@fsbus/shared';
+import { BusDayScreen } from '../day/BusDayScreen.js';
 import { FleetScreen } from '../fleet/FleetScreen.js';
 import { setLanguage, useText } from '../i18n/i18n.js';
 import { LoginScreen } from '../session/LoginScreen.js';
@@ -44,15 +45,28 @@ export function ConsoleApp({ sessions }: { readonly sessions: SessionStore }) {
               void sessions.logOut();
             }}
           />
-          <nav className="console-nav" aria-label={t('app.nav')}>
-            <Link href="/" className={(active) => (active ? 'active' : '')}>
-              {t('app.nav.fleet')}
-            </Link>
-          </nav>
+          <Navigation />
           <main id="main" tabIndex={-1}>
             <Switch>
-              <Route path="/">
-                <FleetScreen session={state.session} api={state.api} language={language} />
+              <Route path="/buses/:busId/days/:date">
+                {(params) => (
+                  <BusDayScreen
+                    session={state.session}
+                    api={state.api}
+                    language={language}
+                    busId={decodeURIComponent(params.busId)}
+                    date={params.date}
+                  />
+                )}
+              </Route>
+              <Route path="/day">
+                <BusDayScreen
+                  session={state.session}
+                  api={state.api}
+                  language={language}
+                  busId={null}
+                  date={null}
+                />
               </Route>
               <Route>
                 <FleetScreen session={state.session} api={state.api} language={language} />
@@ -62,5 +76,33 @@ export function ConsoleApp({ sessions }: { readonly sessions: SessionStore }) {
         </div>
       )}
     </AriaI18nProvider>
+  );
+}
+
+/** The menu: each screen, the current one marked for assistive technology too. */
+function Navigation() {
+  const { t } = useText();
+  const [location] = useLocation();
+  const screens = [
+    { href: '/', label: t('app.nav.fleet'), current: location === '/' },
+    {
+      href: '/day',
+      label: t('app.nav.day'),
+      current: location === '/day' || location.startsWith('/buses/'),
+    },
+  ];
+  return (
+    <nav className="console-nav" aria-label={t('app.nav')}>
+      {screens.map((screen) => (
+        <Link
+          key={screen.href}
+          href={screen.href}
+          className={screen.current ? 'active' : ''}
+          aria-current={screen.current ? 'page' : undefined}
+        >
+          {screen.label}
+        </Link>
+      ))}
+    </nav>
   );
 }

@@ -1,5 +1,9 @@
 // The table of every bus: one row each, its condition in words and colour, alerts first.
 import { memo } from 'react';
+import { Link } from 'wouter';
+import { serviceDate } from '@fsbus/shared';
+import { SERVICE_ZONE } from '../app/format.js';
+import { dayPath } from '../day/paths.js';
 import { useText } from '../i18n/i18n.js';
 import { agoText, delayText, healthText, stopText } from './describe.js';
 import type { FleetRow } from './model/fleet.js';
@@ -11,6 +15,7 @@ export interface FleetTableProps {
 
 export function FleetTable({ rows, now }: FleetTableProps) {
   const { t } = useText();
+  const today = serviceDate(now, SERVICE_ZONE);
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="fleet-caption">
       <table className="fleet-table">
@@ -29,7 +34,7 @@ export function FleetTable({ rows, now }: FleetTableProps) {
         </thead>
         <tbody>
           {rows.map((row) => (
-            <Row key={row.bus.busId} row={row} now={now} />
+            <Row key={row.bus.busId} row={row} now={now} today={today} />
           ))}
         </tbody>
       </table>
@@ -38,12 +43,24 @@ export function FleetTable({ rows, now }: FleetTableProps) {
 }
 
 // A row renders again only when its bus, its alerts or the minute change.
-const Row = memo(function Row({ row, now }: { readonly row: FleetRow; readonly now: number }) {
+const Row = memo(function Row({
+  row,
+  now,
+  today,
+}: {
+  readonly row: FleetRow;
+  readonly now: number;
+  readonly today: string;
+}) {
   const { t } = useText();
   const { bus } = row;
   return (
     <tr data-bus={bus.busId} data-condition={row.condition}>
-      <th scope="row">{bus.busId}</th>
+      <th scope="row">
+        <Link href={dayPath(bus.busId, today)} aria-label={t('fleet.dayLink', { bus: bus.busId })}>
+          {bus.busId}
+        </Link>
+      </th>
       <td>
         <span className={`condition ${row.condition}`}>
           {t(`fleet.condition.${row.condition}`)}

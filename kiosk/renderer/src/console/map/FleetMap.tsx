@@ -1,16 +1,14 @@
-// The fleet on a map: the bundled départements (and tiles, when central's config names a tile
-// server), one marker per bus coloured by its condition. Leaflet is this file's alone. The map
-// is a picture of the table beside it: the table is what keyboards and screen readers use.
-import 'leaflet/dist/leaflet.css';
-import L from 'leaflet';
+// The fleet on a map: one marker per bus, coloured by its condition, over the bundled basemap.
+// The map is a picture of the table below it: the table is what keyboards and screen readers
+// use.
 import { useEffect, useRef } from 'react';
 import type { Language, SessionResponse } from '@fsbus/shared';
 import { useText } from '../i18n/i18n.js';
 import type { Condition, FleetRow } from '../fleet/model/fleet.js';
-import { FRANCE_BOUNDS, departements } from './basemap.js';
+import { L, useBaseMap, useMapElement } from './base-map.js';
 
-/** The markers' colours: the theme's own, read once from its custom properties. */
-function conditionColours(): Record<Condition, string> {
+/** The markers' colours: the theme's own, read from its custom properties. */
+export function conditionColours(): Record<Condition, string> {
   const style = getComputedStyle(document.documentElement);
   const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   return {
@@ -29,57 +27,21 @@ export interface FleetMapProps {
 
 export default function FleetMap({ rows, session, language }: FleetMapProps) {
   const { t } = useText();
-  const element = useRef<HTMLDivElement>(null);
-  const map = useRef<L.Map | null>(null);
+  const element = useMapElement();
+  const map = useBaseMap(element, session);
   const markers = useRef(new Map<string, L.CircleMarker>());
   const fitted = useRef(false);
 
   useEffect(() => {
-    if (element.current === null) return;
-    const created = L.map(element.current, {
-      // Canvas, not SVG: 150 markers moving every second.
-      preferCanvas: true,
-      zoomSnap: 0.25,
-      attributionControl: session.tileUrl !== null,
-      // Keyboard panning needs a focusable map; the table carries the same facts.
-      keyboard: false,
-      // Added below, with titles in the console's language.
-      zoomControl: false,
-    });
-    created.fitBounds(FRANCE_BOUNDS);
-    if (session.tileUrl !== null) {
-      L.tileLayer(session.tileUrl, { attribution: session.tileAttribution, maxZoom: 18 }).addTo(
-        created,
-      );
-    }
-    L.geoJSON(departements(), {
-      interactive: false,
-      style: { color: '#6b6b6b', weight: 1, fillColor: '#eef1f5', fillOpacity: 1 },
-    }).addTo(created);
-    map.current = created;
     const placed = markers.current;
     return () => {
-      created.remove();
       placed.clear();
-      map.current = null;
       fitted.current = false;
     };
-  }, [session.tileUrl, session.tileAttribution]);
-
-  const zoomIn = t('map.zoomIn');
-  const zoomOut = t('map.zoomOut');
-  useEffect(() => {
-    const current = map.current;
-    if (current === null) return;
-    const zoom = L.control.zoom({ zoomInTitle: zoomIn, zoomOutTitle: zoomOut }).addTo(current);
-    return () => {
-      zoom.remove();
-    };
-  }, [zoomIn, zoomOut]);
+  }, [map]);
 
   useEffect(() => {
-    const current = map.current;
-    if (current === null) return;
+    if (map === null) return;
     const colours = conditionColours();
     const seen = new Set<string>();
     const points: L.LatLngExpression[] = [];
@@ -98,7 +60,7 @@ export default function FleetMap({ rows, session, language }: FleetMapProps) {
       const marker = markers.current.get(busId);
       if (marker === undefined) {
         const created = L.circleMarker(at, { radius: 8, ...style }).bindTooltip(busId);
-        created.addTo(current);
+        created.addTo(map);
         markers.current.set(busId, created);
       } else {
         marker.setLatLng(at);
@@ -114,9 +76,9 @@ export default function FleetMap({ rows, session, language }: FleetMapProps) {
     // The buses' area once, when their positions first arrive; then the user's own view.
     if (!fitted.current && points.length > 0) {
       fitted.current = true;
-      current.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 9 });
+      map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 9 });
     }
-  }, [rows]);
+  }, [map, rows]);
 
   const missing = rows.filter((row) => row.bus.position === null).length;
   return (
