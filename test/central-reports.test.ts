@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATIONAL_PARTNERS } from '@fsbus/shared';
 import {
@@ -17,7 +16,7 @@ import {
   type CentralSetup,
   type InProcessCentral,
 } from './central-harness.js';
-import { fleetMonth, type FleetMessage } from './fleet-month.js';
+import { fleetMonth, publishAll } from './fleet-month.js';
 
 const MONTH = '2026-10'; // summer time ends on the 25th
 const month = fleetMonth(MONTH, 10, 7);
@@ -29,20 +28,6 @@ let running: InProcessCentral;
 interface Report {
   columns: string[];
   rows: Record<string, string | number | null>[];
-}
-
-/** Publishes every message as its sender would: QoS 1, up to 100 in flight per connection. */
-async function publishAll(client: MqttClient, messages: readonly FleetMessage[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < messages.length) {
-      const message = messages[next++];
-      if (!message) return;
-      const retain = message.stream === 'plan';
-      await client.publishAsync(message.topic, message.payload, { qos: 1, retain });
-    }
-  };
-  await Promise.all(Array.from({ length: 100 }, worker));
 }
 
 beforeAll(async () => {

@@ -80,58 +80,62 @@ describe('the staff console', () => {
     },
   );
 
-  it('shows a bus’s day: the plan and its acknowledgement, the stops planned against actual', async () => {
-    const central = await consoleCentral(cleanups, BUSES);
-    const [bus] = central.buses;
-    if (!bus) throw new Error('a bus');
-    const date = '2026-11-23';
-    const { planId } = EXAMPLES.plan;
-    await central.plan(bus.busId);
-    bus.at('2026-11-23T08:40:00.000Z');
-    await bus.send('plan/ack', { planId, date, outcome: 'accepted', reason: null });
-    await bus.send('gnss', { lat: 45.93, lon: 1.35 });
-    await bus.send('stop');
-    await bus.send('gnss', { lat: 45.96, lon: 1.4 });
-    await bus.send('door');
-    bus.at('2026-11-23T08:45:00.000Z');
-    await bus.send('visit');
-    await bus.send('visit', { stopId: null });
-    await bus.send('opinion', { rating: 4 });
-    await bus.send('opinion', { rating: 1, reasons: [] });
+  it(
+    'shows a bus’s day: the plan and its acknowledgement, the stops planned against actual',
+    { timeout: 60_000 },
+    async () => {
+      const central = await consoleCentral(cleanups, BUSES);
+      const [bus] = central.buses;
+      if (!bus) throw new Error('a bus');
+      const date = '2026-11-23';
+      const { planId } = EXAMPLES.plan;
+      await central.plan(bus.busId);
+      bus.at('2026-11-23T08:40:00.000Z');
+      await bus.send('plan/ack', { planId, date, outcome: 'accepted', reason: null });
+      await bus.send('gnss', { lat: 45.93, lon: 1.35 });
+      await bus.send('stop');
+      await bus.send('gnss', { lat: 45.96, lon: 1.4 });
+      await bus.send('door');
+      bus.at('2026-11-23T08:45:00.000Z');
+      await bus.send('visit');
+      await bus.send('visit', { stopId: null });
+      await bus.send('opinion', { rating: 4 });
+      await bus.send('opinion', { rating: 1, reasons: [] });
 
-    const page = await central.page();
-    await logIn(page, 'marie');
-    await page.getByRole('link', { name: 'Journée de bfs-42-001' }).click();
-    // Today's day first; then the one asked for in the form.
-    await page.getByRole('heading', { name: /^Journée du bus bfs-42-001, le / }).waitFor();
-    await page.getByRole('textbox', { name: 'Jour' }).fill(date);
-    await page.getByRole('button', { name: 'Afficher' }).click();
-    await page.getByRole('heading', { name: `Journée du bus bfs-42-001, le ${date}` }).waitFor();
-    const table = page.getByRole('table', { name: 'Arrêts prévus et réels' });
-    await table.waitFor();
-    expect(new URL(page.url()).pathname).toBe(`/buses/bfs-42-001/days/${date}`);
+      const page = await central.page();
+      await logIn(page, 'marie');
+      await page.getByRole('link', { name: 'Journée de bfs-42-001' }).click();
+      // Today's day first; then the one asked for in the form.
+      await page.getByRole('heading', { name: /^Journée du bus bfs-42-001, le / }).waitFor();
+      await page.getByRole('textbox', { name: 'Jour' }).fill(date);
+      await page.getByRole('button', { name: 'Afficher' }).click();
+      await page.getByRole('heading', { name: `Journée du bus bfs-42-001, le ${date}` }).waitFor();
+      const table = page.getByRole('table', { name: 'Arrêts prévus et réels' });
+      await table.waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/buses/bfs-42-001/days/${date}`);
 
-    const day = await central.api<BusDayResponse>(`/api/v1/buses/bfs-42-001/days/${date}`);
-    for (const stop of day.stops) {
-      const cells = await table.locator(`tr[data-stop="${stop.stopId}"] td`).allInnerTexts();
-      expect(cells.slice(3, 6), stop.stopId).toEqual([
-        String(stop.peopleIn),
-        String(stop.peopleOut),
-        String(stop.visits),
-      ]);
-    }
-    const first = await table.locator('tr[data-stop="ambazac-mairie"] td').allInnerTexts();
-    // Arrived 09:36 Paris time, 400 s late (7 min); both opinions given there, one satisfied.
-    expect(first[1]).toMatch(/^09:36 – /);
-    expect(first[2]).toBe('+7 min');
-    expect(first[6]).toBe('2 avis, 50 % satisfaits');
-    await page
-      .getByText(`Plan ${planId} publié à`)
-      .and(page.getByText('reçu par le bus à 09:40 (accepted)'))
-      .waitFor();
-    const elsewhere = await table.locator('tr[data-stop="elsewhere"] td').allInnerTexts();
-    expect(elsewhere[5]).toBe('1');
-    await checkAccessible(page, 'console-day');
-    expect(central.problems()).toEqual([]);
-  });
+      const day = await central.api<BusDayResponse>(`/api/v1/buses/bfs-42-001/days/${date}`);
+      for (const stop of day.stops) {
+        const cells = await table.locator(`tr[data-stop="${stop.stopId}"] td`).allInnerTexts();
+        expect(cells.slice(3, 6), stop.stopId).toEqual([
+          String(stop.peopleIn),
+          String(stop.peopleOut),
+          String(stop.visits),
+        ]);
+      }
+      const first = await table.locator('tr[data-stop="ambazac-mairie"] td').allInnerTexts();
+      // Arrived 09:36 Paris time, 400 s late (7 min); both opinions given there, one satisfied.
+      expect(first[1]).toMatch(/^09:36 – /);
+      expect(first[2]).toBe('+7 min');
+      expect(first[6]).toBe('2 avis, 50 % satisfaits');
+      await page
+        .getByText(`Plan ${planId} publié à`)
+        .and(page.getByText('reçu par le bus à 09:40 (accepted)'))
+        .waitFor();
+      const elsewhere = await table.locator('tr[data-stop="elsewhere"] td').allInnerTexts();
+      expect(elsewhere[5]).toBe('1');
+      await checkAccessible(page, 'console-day');
+      expect(central.problems()).toEqual([]);
+    },
+  );
 });

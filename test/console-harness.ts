@@ -16,6 +16,7 @@ import {
   type Stream,
 } from '@fsbus/shared';
 import {
+  apiGet,
   apiJson,
   centralSetup,
   connectToCentral,
@@ -23,6 +24,7 @@ import {
   secretOf,
   startCentralHere,
 } from './central-harness.js';
+import { publishAll, type FleetMessage } from './fleet-month.js';
 import { kioskBrowser } from './kiosk-harness.js';
 
 type Cleanups = (() => Promise<void> | void)[];
@@ -97,6 +99,10 @@ export interface ConsoleCentral {
   readonly httpPort: number;
   /** A GET on the API as `username` (HTTP Basic). */
   api<T>(path: string, username?: string): Promise<T>;
+  /** The raw answer of a GET on the API as marie (a CSV's bytes). */
+  apiRaw(path: string): Promise<{ status: number; type: string; body: Buffer }>;
+  /** Publishes generated messages (fleet-month.ts), each by its sender, once all recorded. */
+  publish(messages: readonly FleetMessage[]): Promise<void>;
   /** A new page of the console (Chromium), not logged in. */
   page(): Promise<Page>;
   /** What the pages reported as wrong (console errors, CSP violations, exceptions). */
@@ -147,6 +153,20 @@ export async function consoleCentral(
     },
     httpPort,
     api: <T>(apiPath: string, username = 'marie') => apiJson<T>(setup, httpPort, apiPath, username),
+    apiRaw: (apiPath) => apiGet(setup, httpPort, apiPath, 'marie'),
+    publish: async (messages) => {
+      const senders = ['paul', ...busIds];
+      await Promise.all(
+        senders.map(async (sender) => {
+          const client = await connected(connectToCentral(setup, sender));
+          const mine = messages.filter((m) =>
+            sender === 'paul' ? m.by === 'planner' : m.by === 'bus' && m.busId === sender,
+          );
+          await publishAll(client, mine);
+          await client.endAsync();
+        }),
+      );
+    },
     page: () => browser.page(url),
     problems: () => browser.problems(),
   };

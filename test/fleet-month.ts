@@ -10,6 +10,7 @@ import {
   type Stream,
 } from '@fsbus/shared';
 import { TZDate } from '@date-fns/tz';
+import type { MqttClient } from 'mqtt';
 import { seededRandom } from '../firmware-bridge/src/domain/seeded-random.js';
 
 export interface FleetMessage {
@@ -240,4 +241,21 @@ export function fleetMonth(
     }
   }
   return { busIds, messages, expected };
+}
+
+/** Publishes messages as their sender would: QoS 1 (plans retained), up to 100 in flight. */
+export async function publishAll(
+  client: MqttClient,
+  messages: readonly FleetMessage[],
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < messages.length) {
+      const message = messages[next++];
+      if (!message) return;
+      const retain = message.stream === 'plan';
+      await client.publishAsync(message.topic, message.payload, { qos: 1, retain });
+    }
+  };
+  await Promise.all(Array.from({ length: 100 }, worker));
 }

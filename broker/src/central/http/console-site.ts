@@ -17,6 +17,13 @@ export const CONSOLE_PAGE = 'console.html';
  */
 const REACT_ARIA_PRESS_STYLE_HASH = "'sha256-38RhXrc7EdReTKsOm23ZPOCUgniTUUcjky8QOOrQx6o='";
 
+/**
+ * Observable Plot's one inline stylesheet (each chart's `<style>`, the same text for its
+ * default class name), allowed by its hash. A Plot upgrade that changes it shows as a CSP
+ * violation in the console's Chromium tests.
+ */
+const PLOT_STYLE_HASH = "'sha256-jSYQUrW7J0b3jPqhZP9C2Xh1PyJKHKXd4s0fpGGKrww='";
+
 /** The folder of the built console, or null when the kiosk package is not built. */
 export function consoleDir(): string | null {
   try {
@@ -34,7 +41,7 @@ export function consolePolicy(settings: CentralConfig['console']): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    `style-src 'self' ${REACT_ARIA_PRESS_STYLE_HASH}`,
+    `style-src 'self' ${REACT_ARIA_PRESS_STYLE_HASH} ${PLOT_STYLE_HASH}`,
     `img-src 'self' data: blob:${tiles}`,
     "font-src 'self'",
     // 'self' covers the same origin's ws:/wss: (MQTT at /mqtt) in CSP 3 browsers.

@@ -1,6 +1,6 @@
 // The staff console: the login until a session holds, then the header, the menu and the screen
 // of the address (wouter: each screen has its own path, so a link can be shared or reloaded).
-import { useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useState, useSyncExternalStore } from 'react';
 import { I18nProvider as AriaI18nProvider } from 'react-aria-components';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import type { Language } from '@fsbus/shared';
@@ -11,6 +11,10 @@ import { LoginScreen } from '../session/LoginScreen.js';
 import type { SessionStore } from '../session/session.js';
 import { Header } from './Header.js';
 import { saveLanguage, savedLanguage } from './language.js';
+
+// The reports (and their charts library) load when first opened.
+const ReportsScreen = lazy(() => import('../reports/ReportsScreen.js'));
+const MonthlyPage = lazy(() => import('../reports/MonthlyPage.js'));
 
 export function ConsoleApp({ sessions }: { readonly sessions: SessionStore }) {
   const state = useSyncExternalStore(sessions.subscribe, () => sessions.state);
@@ -59,6 +63,23 @@ export function ConsoleApp({ sessions }: { readonly sessions: SessionStore }) {
                   />
                 )}
               </Route>
+              <Route path="/reports/monthly/:busId/:month">
+                {(params) => (
+                  <Suspense fallback={<p role="status">{t('reports.loading')}</p>}>
+                    <MonthlyPage
+                      api={state.api}
+                      language={language}
+                      busId={decodeURIComponent(params.busId)}
+                      month={params.month}
+                    />
+                  </Suspense>
+                )}
+              </Route>
+              <Route path="/reports">
+                <Suspense fallback={<p role="status">{t('reports.loading')}</p>}>
+                  <ReportsScreen api={state.api} language={language} />
+                </Suspense>
+              </Route>
               <Route path="/day">
                 <BusDayScreen
                   session={state.session}
@@ -90,6 +111,7 @@ function Navigation() {
       label: t('app.nav.day'),
       current: location === '/day' || location.startsWith('/buses/'),
     },
+    { href: '/reports', label: t('app.nav.reports'), current: location.startsWith('/reports') },
   ];
   return (
     <nav className="console-nav" aria-label={t('app.nav')}>
