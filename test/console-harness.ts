@@ -19,6 +19,7 @@ import {
   apiGet,
   apiJson,
   centralSetup,
+  type CentralSetup,
   connectToCentral,
   connected,
   secretOf,
@@ -93,6 +94,8 @@ export class SimulatedBus {
 
 export interface ConsoleCentral {
   readonly url: string;
+  /** Central's test CA, config and accounts (a bridge's central settings come from it). */
+  readonly setup: CentralSetup;
   /** Publishes a bus's day plan as paul (planner), retained, once central took it. */
   plan(busId: string, changes?: Partial<BodyOf<'plan'>>): Promise<void>;
   readonly buses: readonly SimulatedBus[];
@@ -140,6 +143,7 @@ export async function consoleCentral(
   const browser = await kioskBrowser(cleanups, { ignoreHTTPSErrors: true });
   return {
     url,
+    setup,
     buses,
     plan: async (busId, changes = {}) => {
       const message = new MessageFactory({ busId, source: 'central' }).create(

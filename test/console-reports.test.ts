@@ -52,7 +52,7 @@ describe('the staff console’s reports', () => {
         `/api/v1/reports/visits?period=${MONTH}&by=partner`,
       );
       await page.getByText(/^Demandes par partenaire : le tableau/).click();
-    const table = page.locator('table[data-report="visits-partner"]');
+      const table = page.locator('table[data-report="visits-partner"]');
       await expect.poll(() => table.locator('tbody tr').count()).toBe(partners.rows.length);
       const requests = await table.locator('tbody tr td:nth-child(4)').allInnerTexts();
       expect(requests).toEqual(partners.rows.map((row) => french(Number(row.requests))));

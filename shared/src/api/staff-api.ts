@@ -2,7 +2,7 @@
 // serialize and describe them (OpenAPI) and by the staff console to read them.
 import { z } from 'zod';
 import { Alert } from '../protocol/alerts.js';
-import { STOP_STATES } from '../protocol/journey.js';
+import { PlanMessage, STOP_STATES } from '../protocol/journey.js';
 
 /** Where the staff API's routes live. */
 export const API_PREFIX = '/api/v1';
@@ -120,6 +120,24 @@ export const BusDayResponse = z.object({
     .readonly(),
 });
 export type BusDayResponse = z.infer<typeof BusDayResponse>;
+
+export const DayPlansResponse = z.object({
+  date: z.string(),
+  buses: z.array(
+    z.object({
+      busId: z.string(),
+      plan: PlanMessage.nullable().meta({
+        description: 'The latest plan published for the day, whole; null: none.',
+      }),
+      publishedAt: Time.nullable(),
+      acknowledged: z
+        .object({ outcome: z.string(), reason: z.string().nullable(), ts: Time })
+        .nullable()
+        .meta({ description: 'The bus’s plan/ack of that plan; null: not yet.' }),
+    }),
+  ),
+});
+export type DayPlansResponse = z.infer<typeof DayPlansResponse>;
 
 export const AlertsResponse = z.object({
   generatedAt: Time,

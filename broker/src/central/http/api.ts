@@ -17,6 +17,7 @@ import { encodeFeed, feedJson, vehiclePositions } from '../../feeds/gtfs-rt.js';
 import type { Recorder } from '../../recorder/recorder.js';
 import type { RecorderStore } from '../../recorder/store.js';
 import { busDay } from '../../reports/bus-day.js';
+import { dayPlans } from '../../reports/day-plans.js';
 import { CSV_TYPE, reportCsv } from '../../reports/csv.js';
 import { busNow, fleetNow } from '../../reports/fleet.js';
 import { PeriodError, parsePeriod } from '../../reports/period.js';
@@ -27,6 +28,8 @@ import {
   BusNowSchema,
   BusParams,
   DayParams,
+  DayPlansResponse,
+  DayQuery,
   ErrorResponse,
   FleetResponse,
   MonthlyQuery,
@@ -190,6 +193,22 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       },
     },
     async (request) => busDay(options.store, request.params.busId, request.params.date),
+  );
+
+  api.get(
+    `${API_PREFIX}/plans`,
+    {
+      schema: {
+        summary:
+          'The fleet’s plans of a service day: each bus’s latest plan (whole) and its acknowledgement',
+        querystring: DayQuery,
+        response: { 200: DayPlansResponse, ...errors },
+      },
+    },
+    async (request) => ({
+      date: request.query.date,
+      buses: await dayPlans(options.store, options.buses(), request.query.date),
+    }),
   );
 
   api.get(

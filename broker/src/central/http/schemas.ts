@@ -43,6 +43,10 @@ export const ReportQuery = z.strictObject({
   format: Format,
 });
 
+export const DayQuery = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a day, e.g. 2026-11-23' }),
+});
+
 export const MonthlyQuery = z.strictObject({
   month: z.string().regex(/^\d{4}-\d{2}$/, { error: 'a month, e.g. 2026-11' }),
   format: Format,
@@ -58,6 +62,7 @@ export {
   AlertsResponse,
   BusDayResponse,
   BusNowSchema,
+  DayPlansResponse,
   ErrorResponse,
   FleetResponse,
   SeqGapsResponse,

@@ -6,6 +6,7 @@ import { Link, Route, Switch, useLocation } from 'wouter';
 import type { Language } from '@fsbus/shared';
 import { BusDayScreen } from '../day/BusDayScreen.js';
 import { FleetScreen } from '../fleet/FleetScreen.js';
+import { PlansScreen } from '../plans/PlansScreen.js';
 import { setLanguage, useText } from '../i18n/i18n.js';
 import { LoginScreen } from '../session/LoginScreen.js';
 import type { SessionStore } from '../session/session.js';
@@ -80,6 +81,9 @@ export function ConsoleApp({ sessions }: { readonly sessions: SessionStore }) {
                   <ReportsScreen api={state.api} language={language} />
                 </Suspense>
               </Route>
+              <Route path="/plans">
+                <PlansScreen session={state.session} api={state.api} language={language} />
+              </Route>
               <Route path="/day">
                 <BusDayScreen
                   session={state.session}
@@ -112,6 +116,7 @@ function Navigation() {
       current: location === '/day' || location.startsWith('/buses/'),
     },
     { href: '/reports', label: t('app.nav.reports'), current: location.startsWith('/reports') },
+    { href: '/plans', label: t('app.nav.plans'), current: location.startsWith('/plans') },
   ];
   return (
     <nav className="console-nav" aria-label={t('app.nav')}>

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { EXAMPLES } from '@fsbus/shared';
+import { checkDraft, draftFromFile, draftFromPlan, emptyDraft, localTime } from './plan-draft.js';
+
+const BUS = 'bfs-87-012';
+
+describe('a day plan in the console', () => {
+  it('writes local times with the zone’s offset of that day, summer and winter', () => {
+    expect(localTime('2026-11-23', '09:30', 'Europe/Paris')).toBe('2026-11-23T09:30:00+01:00');
+    expect(localTime('2026-07-14', '09:30', 'Europe/Paris')).toBe('2026-07-14T09:30:00+02:00');
+    expect(localTime('2026-11-23', '09:30', 'America/Cayenne')).toBe('2026-11-23T09:30:00-03:00');
+  });
+
+  it('gives back the example plan from its draft, as central stamps it', () => {
+    const draft = draftFromPlan(EXAMPLES.plan, BUS);
+    expect(draft.planId).toBe('bfs-87-012-2026-11-23-v3');
+    const checked = checkDraft({ ...draft, planId: EXAMPLES.plan.planId }, BUS, new Date(5000));
+    if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+    expect(checked.message).toMatchObject({ source: 'central', seq: 5000, busId: BUS });
+    expect(checked.message.stops).toEqual(EXAMPLES.plan.stops);
+    expect(checked.message.depot).toEqual(EXAMPLES.plan.depot);
+  });
+
+  it('says what is wrong on the field it is about', () => {
+    const draft = emptyDraft(BUS, '2026-11-23');
+    const [first] = draft.stops;
+    if (!first) throw new Error('a stop');
+    const checked = checkDraft(
+      {
+        ...draft,
+        stops: [
+          {
+            ...first,
+            stopId: 'mairie',
+            name: 'Mairie',
+            commune: 'Boën',
+            lat: '45.74',
+            lon: '200',
+            arrival: '10:00',
+            departure: '09:00',
+          },
+        ],
+      },
+      BUS,
+    );
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(Object.keys(checked.problems).sort()).toEqual(['stops.0.departure', 'stops.0.lon']);
+  });
+
+  it('reads a plan file, whole message or fields, and refuses what is not a plan', () => {
+    const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...fields } = EXAMPLES.plan;
+    expect(draftFromFile(JSON.stringify(EXAMPLES.plan), BUS).planId).toBe(EXAMPLES.plan.planId);
+    expect(draftFromFile(JSON.stringify(fields), BUS).stops).toHaveLength(fields.stops.length);
+    expect(() => draftFromFile('{', BUS)).toThrow(/^not JSON/);
+    expect(() => draftFromFile('{"planId": "x"}', BUS)).toThrow(/^not a valid plan: /);
+  });
+});

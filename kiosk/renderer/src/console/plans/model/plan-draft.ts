@@ -1,0 +1,221 @@
+// A day plan as the console edits it (pure): text fields as typed, made into a plan message
+// by the shared schema, whose problems come back keyed by the field they are about. A plan
+// starts empty, from the bus's plan of the day, or from a file (a plan or a whole message).
+import { MessageFactory, PlanMessage, ProtocolError, type BodyOf } from '@fsbus/shared';
+
+export interface DraftStop {
+  readonly stopId: string;
+  readonly name: string;
+  readonly commune: string;
+  readonly lat: string;
+  readonly lon: string;
+  /** Empty: the bridge's default radius. */
+  readonly radiusM: string;
+  /** HH:MM, local time on the plan's date. */
+  readonly arrival: string;
+  readonly departure: string;
+}
+
+export interface PlanDraft {
+  readonly planId: string;
+  readonly date: string;
+  readonly timeZone: string;
+  /** Empty name: no depot. */
+  readonly depot: {
+    readonly name: string;
+    readonly lat: string;
+    readonly lon: string;
+    readonly radiusM: string;
+  };
+  readonly stops: readonly DraftStop[];
+}
+
+/** Problems by field path (`planId`, `stops.0.arrival`...), as the schema words them. */
+export type Problems = Readonly<Record<string, string>>;
+
+export const EMPTY_STOP: DraftStop = {
+  stopId: '',
+  name: '',
+  commune: '',
+  lat: '',
+  lon: '',
+  radiusM: '',
+  arrival: '',
+  departure: '',
+};
+
+const ENVELOPE = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
+
+/** A new plan's id: the bus, the day and a version. */
+export function newPlanId(busId: string, date: string, version = 1): string {
+  return `${busId}-${date}-v${String(version)}`;
+}
+
+/** An empty plan for a bus and a day, in Europe/Paris. */
+export function emptyDraft(busId: string, date: string): PlanDraft {
+  return {
+    planId: newPlanId(busId, date),
+    date,
+    timeZone: 'Europe/Paris',
+    depot: { name: '', lat: '', lon: '', radiusM: '' },
+    stops: [EMPTY_STOP],
+  };
+}
+
+/** HH:MM of a local time with offset (as plans write them: the wall clock is in the text). */
+function wallClock(local: string): string {
+  return /T(\d{2}:\d{2})/.exec(local)?.[1] ?? '';
+}
+
+/** A published plan as a draft; its id moves to the next version. */
+export function draftFromPlan(plan: BodyOf<'plan'>, busId: string): PlanDraft {
+  const version = Number(/-v(\d+)$/.exec(plan.planId)?.[1] ?? '1');
+  return {
+    planId: newPlanId(busId, plan.date, version + 1),
+    date: plan.date,
+    timeZone: plan.timeZone,
+    depot:
+      plan.depot === null
+        ? { name: '', lat: '', lon: '', radiusM: '' }
+        : {
+            name: plan.depot.name,
+            lat: String(plan.depot.lat),
+            lon: String(plan.depot.lon),
+            radiusM: String(plan.depot.radiusM),
+          },
+    stops: plan.stops.map((stop) => ({
+      stopId: stop.stopId,
+      name: stop.name,
+      commune: stop.commune,
+      lat: String(stop.lat),
+      lon: String(stop.lon),
+      radiusM: stop.radiusM === undefined ? '' : String(stop.radiusM),
+      arrival: wallClock(stop.arrival),
+      departure: wallClock(stop.departure),
+    })),
+  };
+}
+
+/** A plan file's text (the plan's fields, or a whole plan message) as a draft. */
+export function draftFromFile(text: string, busId: string): PlanDraft {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new Error('not a plan: a JSON object with planId, date, timeZone and stops is needed');
+  }
+  const fields = Object.fromEntries(Object.entries(data).filter(([key]) => !ENVELOPE.has(key)));
+  // Its own fields checked by the plan schema alone (the envelope is the console's to stamp).
+  const body = PlanMessage.safeParse({
+    v: 1,
+    busId,
+    id: '00000000-0000-7000-8000-000000000000',
+    seq: 0,
+    ts: '2026-01-01T00:00:00.000Z',
+    source: 'central',
+    ...fields,
+  });
+  if (!body.success) {
+    const first = body.error.issues[0];
+    throw new Error(
+      `not a valid plan: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`,
+    );
+  }
+  const draft = draftFromPlan(body.data, busId);
+  // A file keeps its own id: it is what the planner meant to publish.
+  return { ...draft, planId: body.data.planId };
+}
+
+/** The UTC offset of a zone at an instant, as +HH:MM. */
+function offsetAt(instant: number, timeZone: string): string {
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(instant))
+      .find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const offset = name.replace('GMT', '');
+  return offset === '' ? '+00:00' : offset;
+}
+
+const minutesOf = (offset: string) => {
+  const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset);
+  if (!match) return 0;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+};
+
+/** `date` at wall clock `hhmm` in `timeZone`, as plans write it (2026-11-23T09:30:00+01:00). */
+export function localTime(date: string, hhmm: string, timeZone: string): string {
+  const wall = Date.parse(`${date}T${hhmm}:00Z`);
+  if (!/^\d{2}:\d{2}$/.test(hhmm) || Number.isNaN(wall)) return `${date}T${hhmm}`;
+  let zone: string;
+  try {
+    // Two passes: the offset of the guessed instant, then of the instant it gives.
+    const first = offsetAt(wall, timeZone);
+    zone = offsetAt(wall - minutesOf(first) * 60_000, timeZone);
+  } catch {
+    zone = '+00:00'; // an unknown zone: the schema says so on timeZone
+  }
+  return `${date}T${hhmm}:00${zone}`;
+}
+
+const toNumber = (text: string) =>
+  text.trim() === '' ? Number.NaN : Number(text.replace(',', '.'));
+
+/** The plan's own fields from a draft (numbers read, times with their offset). */
+export function planBody(draft: PlanDraft): BodyOf<'plan'> {
+  const depot = draft.depot.name.trim();
+  return {
+    planId: draft.planId.trim(),
+    date: draft.date,
+    timeZone: draft.timeZone.trim(),
+    depot:
+      depot === ''
+        ? null
+        : {
+            name: depot,
+            lat: toNumber(draft.depot.lat),
+            lon: toNumber(draft.depot.lon),
+            radiusM: toNumber(draft.depot.radiusM),
+          },
+    stops: draft.stops.map((stop) => ({
+      stopId: stop.stopId.trim(),
+      name: stop.name.trim(),
+      commune: stop.commune.trim(),
+      lat: toNumber(stop.lat),
+      lon: toNumber(stop.lon),
+      ...(stop.radiusM.trim() === '' ? {} : { radiusM: toNumber(stop.radiusM) }),
+      arrival: localTime(draft.date, stop.arrival, draft.timeZone.trim()),
+      departure: localTime(draft.date, stop.departure, draft.timeZone.trim()),
+    })),
+  };
+}
+
+export type Checked =
+  | { readonly ok: true; readonly message: PlanMessage }
+  | { readonly ok: false; readonly problems: Problems };
+
+/**
+ * The plan message central would publish for `busId` (source central, seq its time in ms, as
+ * `fsbus-central plan publish` stamps it), or its problems by field.
+ */
+export function checkDraft(draft: PlanDraft, busId: string, now = new Date()): Checked {
+  const factory = new MessageFactory({
+    busId,
+    source: 'central',
+    clock: () => now,
+    lastSeq: { plan: now.getTime() - 1 },
+  });
+  try {
+    return { ok: true, message: factory.create('plan', planBody(draft)) };
+  } catch (error) {
+    if (!(error instanceof ProtocolError)) throw error;
+    const problems: Record<string, string> = {};
+    for (const problem of error.problems) {
+      if (ENVELOPE.has(problem.path)) continue;
+      problems[problem.path] ??= problem.message;
+    }
+    return { ok: false, problems };
+  }
+}
