@@ -61,7 +61,7 @@ const USES: Readonly<Record<keyof Ports, string>> = {
   busWs: "the bus's MQTT over WebSocket",
   kiosk: 'the kiosk screen and the driver display',
   centralMqtt: "central's MQTT",
-  centralHttp: "central's staff API",
+  centralHttp: "central's staff console and API",
 };
 const taken: string[] = [];
 for (const key of Object.keys(USES) as (keyof Ports)[])
@@ -122,6 +122,8 @@ The simulated bus ${BUS_ID} runs its day${speed === 1 ? '' : ` ${String(speed)} 
 
   Visitor kiosk         http://127.0.0.1:${String(ports.kiosk)}/
   Driver display        http://127.0.0.1:${String(ports.kiosk)}/driver
+  Staff console         http://127.0.0.1:${String(ports.centralHttp)}/
+                        log in as ${STAFF_USER}, password in ${shown(layout.staffPasswordFile)}
   Staff API (central)   http://127.0.0.1:${String(ports.centralHttp)}/api/v1/fleet
                         curl -u "${staff}" http://127.0.0.1:${String(ports.centralHttp)}/api/v1/fleet
   On-board MQTT         mosquitto_sub -h 127.0.0.1 -p ${String(ports.busMqtt)} -t 'fsbus/v1/${BUS_ID}/#' -v

@@ -22,6 +22,7 @@ interface Started {
   readonly output: () => string;
   readonly kiosk: string;
   readonly driver: string;
+  readonly console: string;
   readonly api: string;
   readonly busMqttPort: number;
 }
@@ -54,6 +55,7 @@ async function start(dataDir: string): Promise<Started> {
     output: () => output,
     kiosk: url('Visitor kiosk'),
     driver: url('Driver display'),
+    console: url('Staff console'),
     api: url('Staff API \\(central\\)'),
     busMqttPort: Number(port),
   };
@@ -122,6 +124,9 @@ describe('npm start', () => {
     const driver = await fetch(first.driver);
     expect(driver.status).toBe(200);
     expect(await driver.text()).toContain('poste du conducteur');
+    const staffConsole = await fetch(first.console);
+    expect(staffConsole.status).toBe(200);
+    expect(await staffConsole.text()).toContain('console de la flotte');
     const staffPassword = readFileSync(path.join(dataDir, 'staff.password'), 'utf8');
     expect(await interrupt(first)).toBeLessThan(5000);
     const recorded = () => {

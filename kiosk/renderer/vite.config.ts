@@ -51,6 +51,8 @@ export default defineConfig({
       },
     },
     emptyOutDir: true,
+    // .vite/manifest.json: what each page loads, for npm run bench -- console.
+    manifest: true,
     target: 'chrome120',
     assetsInlineLimit: 0,
     reportCompressedSize: false,

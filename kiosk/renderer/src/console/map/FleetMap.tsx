@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import type { Language, SessionResponse } from '@fsbus/shared';
 import { useText } from '../i18n/i18n.js';
-import type { Condition, FleetRow } from '../fleet/model/fleet.js';
+import { sameRow, type Condition, type FleetRow } from '../fleet/model/fleet.js';
 import { L, useBaseMap, useMapElement } from './base-map.js';
 
 /** The markers' colours: the theme's own, read from its custom properties. */
@@ -29,7 +29,7 @@ export default function FleetMap({ rows, session, language }: FleetMapProps) {
   const { t } = useText();
   const element = useMapElement();
   const map = useBaseMap(element, session);
-  const markers = useRef(new Map<string, L.CircleMarker>());
+  const markers = useRef(new Map<string, { marker: L.CircleMarker; row: FleetRow }>());
   const fitted = useRef(false);
 
   useEffect(() => {
@@ -57,17 +57,19 @@ export default function FleetMap({ rows, session, language }: FleetMapProps) {
         fillColor: colours[row.condition],
         fillOpacity: 1,
       };
-      const marker = markers.current.get(busId);
-      if (marker === undefined) {
-        const created = L.circleMarker(at, { radius: 8, ...style }).bindTooltip(busId);
-        created.addTo(map);
-        markers.current.set(busId, created);
-      } else {
-        marker.setLatLng(at);
-        marker.setStyle(style);
+      const placed = markers.current.get(busId);
+      if (placed === undefined) {
+        const marker = L.circleMarker(at, { radius: 8, ...style }).bindTooltip(busId);
+        marker.addTo(map);
+        markers.current.set(busId, { marker, row });
+      } else if (!sameRow(placed.row, row)) {
+        // Only the buses that moved or changed are drawn again.
+        placed.marker.setLatLng(at);
+        placed.marker.setStyle(style);
+        placed.row = row;
       }
     }
-    for (const [busId, marker] of markers.current) {
+    for (const [busId, { marker }] of markers.current) {
       if (!seen.has(busId)) {
         marker.remove();
         markers.current.delete(busId);

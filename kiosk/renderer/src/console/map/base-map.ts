@@ -31,6 +31,11 @@ export function useBaseMap(
       keyboard: false,
       // Added below, with titles in the console's language.
       zoomControl: false,
+      // No animations: a map removed mid-animation (another day opened) throws in Leaflet,
+      // and a data console gains nothing from them.
+      zoomAnimation: false,
+      fadeAnimation: false,
+      markerZoomAnimation: false,
     });
     created.fitBounds(FRANCE_BOUNDS);
     if (tileUrl !== null) {

@@ -155,3 +155,13 @@ export function fleetRows(fleet: Fleet, alerts: readonly Alert[], now: number): 
       a.bus.busId.localeCompare(b.bus.busId),
   );
 }
+
+/** Whether a row shows the same as another: its bus unchanged (by identity), its alerts too. */
+export function sameRow(a: FleetRow, b: FleetRow): boolean {
+  return (
+    a.bus === b.bus &&
+    a.condition === b.condition &&
+    a.alerts.length === b.alerts.length &&
+    a.alerts.every((alert, index) => alert === b.alerts[index])
+  );
+}
