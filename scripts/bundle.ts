@@ -3,7 +3,8 @@
 // (kiosk/dist/kiosk-shell.mjs, what electron-builder packs, with no node_modules); and the kiosk
 // screen (Vite, kiosk/dist/renderer/). One file instead of hundreds of modules keeps a service's
 // memory down on the bus's small box (the bridge: about 90 -> 75 MiB RSS). Native addons stay
-// outside.
+// outside. Then the screens (Vite): the bus's into kiosk/dist/renderer/, the staff console into
+// kiosk/dist/console/.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -56,7 +57,11 @@ await Promise.all(
 // The screen as shipped, whoever runs the build: vitest sets NODE_ENV=test, which Vite would
 // otherwise bake in (React's development build, React Aria's test paths).
 process.env.NODE_ENV = 'production';
-await viteBuild({
-  configFile: path.join(root, 'kiosk/renderer/vite.config.ts'),
-  logLevel: 'warn',
-});
+// The bus's screens (dist/renderer/), then the staff console (dist/console/).
+for (const mode of ['production', 'console']) {
+  await viteBuild({
+    configFile: path.join(root, 'kiosk/renderer/vite.config.ts'),
+    mode,
+    logLevel: 'warn',
+  });
+}

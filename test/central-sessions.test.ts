@@ -138,12 +138,21 @@ describe('console sessions at central', () => {
       expect(policy).toContain("connect-src 'self'");
       expect(policy).toContain("frame-ancestors 'none'");
     }
-    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(
-      (await call(setup, port, 'GET', '/')).body,
-    )?.[1];
-    const asset = await call(setup, port, 'GET', `/${String(script)}`);
+    // Its files from the root, so that a deep link finds them too.
+    const deep = await call(setup, port, 'GET', '/reports/monthly/bfs-87-012/2026-11');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(deep.body)?.[1];
+    expect(script).toBeDefined();
+    const asset = await call(setup, port, 'GET', String(script));
     expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
     expect(asset.headers['cache-control']).toContain('immutable');
-    expect((await call(setup, port, 'GET', '/api/v1/nothing')).status).toBe(401);
+    // Unknown API paths are not pages; encoded ones reach no route without a login.
+    expect((await call(setup, port, 'GET', '/api/v1/nothing')).status).toBe(404);
+    expect((await call(setup, port, 'GET', '/api/v2/fleet')).status).toBe(404);
+    for (const sneaky of ['/%61pi/v1/fleet', '/api/v1/%66leet', '/api%2Fv1/fleet']) {
+      const answer = await call(setup, port, 'GET', sneaky);
+      expect(answer.status, sneaky).not.toBe(200);
+      expect(answer.body, sneaky).not.toContain('"buses"');
+    }
   });
 });

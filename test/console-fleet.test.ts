@@ -110,9 +110,11 @@ describe('the staff console', () => {
       await page.getByRole('textbox', { name: 'Jour' }).fill(date);
       await page.getByRole('button', { name: 'Afficher' }).click();
       await page.getByRole('heading', { name: `Journée du bus bfs-42-001, le ${date}` }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/buses/bfs-42-001/days/${date}`);
+      // A deep link reloads as it is (the session kept in the tab).
+      await page.reload();
       const table = page.getByRole('table', { name: 'Arrêts prévus et réels' });
       await table.waitFor();
-      expect(new URL(page.url()).pathname).toBe(`/buses/bfs-42-001/days/${date}`);
 
       const day = await central.api<BusDayResponse>(`/api/v1/buses/bfs-42-001/days/${date}`);
       for (const stop of day.stops) {

@@ -32,7 +32,7 @@ const LOADS = 10;
 const WINDOW_MS = 15_000;
 const TARGETS = { firstLoadMs: 2000, fps: 50 };
 const root = path.resolve(import.meta.dirname, '../..');
-const rendererDir = path.join(root, 'kiosk/dist/renderer');
+const rendererDir = path.join(root, 'kiosk/dist/console');
 
 execFileSync(
   process.execPath,
@@ -73,8 +73,11 @@ const allKB = kB(closure('console.html', true));
 // Central, plain TCP and HTTP on loopback (no TLS cost in the browser's numbers), 150 buses.
 const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-console-bench-'));
 mkdirSync(path.join(dir, 'central'), { recursive: true });
+// Files in the temporary folder (the schema alone leaves relative paths to the config loader).
 const config = CentralConfigSchema.parse({
   dataDir: path.join(dir, 'central'),
+  credentialsFile: path.join(dir, 'central', 'credentials.json'),
+  recorder: { path: path.join(dir, 'central', 'central.sqlite') },
   mqtt: { bind: '127.0.0.1', tcpPort: 0 },
   http: { bind: '127.0.0.1', port: 0, plain: true },
 });

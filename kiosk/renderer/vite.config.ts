@@ -1,15 +1,20 @@
-// The screens' build: the visitor kiosk and the driver display, small bundles with their fonts,
-// served by fsbus-kiosk (HTTP) or the Electron shell (app://); and the staff console, served by
-// fsbus-central. Nothing is fetched from the network at run time (but map tiles, if configured).
+// The screens' builds, small bundles with their fonts; nothing is fetched from the network at
+// run time (but map tiles, if configured). Two builds:
+// - the bus's screens (the default): the visitor kiosk and the driver display, into
+//   dist/renderer/, with relative addresses: fsbus-kiosk serves them over HTTP, the Electron
+//   shell over app://;
+// - `--mode console`: the staff console, into dist/console/, with addresses from the root:
+//   fsbus-central serves it at / and at the console's own paths (/buses/…/days/…), so that a
+//   deep link loads its files from /assets/.
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { franceBasemap } from './france-basemap.js';
 import { linguiCatalogues } from './lingui-catalogs.js';
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: import.meta.dirname,
-  base: './',
+  base: mode === 'console' ? '/' : './',
   plugins: [linguiCatalogues(), franceBasemap(), react()],
   // @fsbus/shared from its TypeScript sources, by path (see tsconfig.json).
   resolve: {
@@ -26,15 +31,16 @@ export default defineConfig({
     ],
   },
   build: {
-    outDir: '../dist/renderer',
-    // Three screens, one bundle each over shared chunks: the visitor kiosk, the driver display
-    // and the staff console.
+    outDir: mode === 'console' ? '../dist/console' : '../dist/renderer',
+    // One bundle per page over shared chunks.
     rolldownOptions: {
-      input: {
-        kiosk: path.join(import.meta.dirname, 'index.html'),
-        driver: path.join(import.meta.dirname, 'driver.html'),
-        console: path.join(import.meta.dirname, 'console.html'),
-      },
+      input:
+        mode === 'console'
+          ? { console: path.join(import.meta.dirname, 'console.html') }
+          : {
+              kiosk: path.join(import.meta.dirname, 'index.html'),
+              driver: path.join(import.meta.dirname, 'driver.html'),
+            },
       output: {
         // zod and src/no-eval.ts (which turns zod's eval probe off) in one chunk of their own:
         // every chunk that builds a schema imports it, so it runs before any schema is built,
@@ -59,4 +65,4 @@ export default defineConfig({
     // Size is measured by npm run bench -- kiosk (gzip), against its target.
     chunkSizeWarningLimit: 2000,
   },
-});
+}));

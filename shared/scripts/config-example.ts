@@ -32,7 +32,11 @@ function describe(schema: z.ZodType): string | undefined {
 }
 
 function scalar(value: unknown): string {
-  return stringify(value, { flowCollectionPadding: false, collectionStyle: 'flow' }).trim();
+  return stringify(value, {
+    flowCollectionPadding: false,
+    collectionStyle: 'flow',
+    singleQuote: true,
+  }).trim();
 }
 
 function render(

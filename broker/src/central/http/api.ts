@@ -102,10 +102,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   // The console's session of each request sent with its Bearer token.
   const sessionOfRequest = new WeakMap<object, StaffSession>();
   app.addHook('onRequest', async (request, reply) => {
-    // The console's files and the WebSocket upgrade are open; the API needs a login.
-    if (!request.url.startsWith(`${API_PREFIX}/`)) return;
-    if (request.url === `${API_PREFIX}/health`) return;
-    if (request.method === 'POST' && request.url === SESSION_ROUTE) return;
+    // Judged on the route matched, not the raw URL (which may be percent-encoded): the API's
+    // routes need a login, but its health and the console's login; the console's files and
+    // unknown paths are open (unknown ones under /api/ get 404 JSON, others the console page).
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith(`${API_PREFIX}/`)) return;
+    if (route === `${API_PREFIX}/health`) return;
+    if (request.method === 'POST' && route === SESSION_ROUTE) return;
     const token = bearerOf(request);
     if (token !== null) {
       const session = options.sessions.use(token);

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { API_PREFIX, type CentralConfig } from '@fsbus/shared';
+import type { CentralConfig } from '@fsbus/shared';
 
-/** The console's page in the kiosk package's build (kiosk/dist/renderer/console.html). */
+/** The console's page in the kiosk package's build (kiosk/dist/console/console.html). */
 export const CONSOLE_PAGE = 'console.html';
 
 /**
@@ -28,7 +28,7 @@ const PLOT_STYLE_HASH = "'sha256-jSYQUrW7J0b3jPqhZP9C2Xh1PyJKHKXd4s0fpGGKrww='";
 export function consoleDir(): string | null {
   try {
     const kiosk = path.dirname(fileURLToPath(import.meta.resolve('@fsbus/kiosk/package.json')));
-    const dir = path.join(kiosk, 'dist', 'renderer');
+    const dir = path.join(kiosk, 'dist', 'console');
     return existsSync(path.join(dir, CONSOLE_PAGE)) ? dir : null;
   } catch {
     return null;
@@ -51,6 +51,16 @@ export function consolePolicy(settings: CentralConfig['console']): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** A request's path, percent-decoded (undecodable: as it came). */
+function decodedPath(url: string): string {
+  const path = url.split('?')[0] ?? url;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Serves the console from `dir`; without a build, its paths answer 503 with what to do. */
@@ -80,10 +90,10 @@ export async function registerConsole(
     });
   }
   app.setNotFoundHandler(async (request, reply) => {
+    // The path as the router reads it (percent-decoded): /api/… and /assets/… are never pages.
+    const path = decodedPath(request.url);
     const page =
-      request.method === 'GET' &&
-      !request.url.startsWith(`${API_PREFIX}/`) &&
-      !request.url.startsWith('/assets/');
+      request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/');
     if (!page) return reply.code(404).send({ error: `no route ${request.method} ${request.url}` });
     if (dir === null) {
       return reply

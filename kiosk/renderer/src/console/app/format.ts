@@ -19,3 +19,10 @@ export function clock(iso: string | null, language: Language): string {
 export function number(value: number, language: Language): string {
   return new Intl.NumberFormat(language).format(value);
 }
+
+/** A percentage (0-100) in the language's own way, e.g. "61,2 %" in French. */
+export function percent(value: number, language: Language): string {
+  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(
+    value / 100,
+  );
+}

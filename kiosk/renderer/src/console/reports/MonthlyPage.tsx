@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { Link } from 'wouter';
 import { ReportResponse, type Language } from '@fsbus/shared';
-import { number } from '../app/format.js';
+import { number, percent } from '../app/format.js';
 import { useText, type MessageKey } from '../i18n/i18n.js';
 import type { Api } from '../session/api.js';
 import { partnerName, reasonLabel } from './model/report-data.js';
@@ -109,7 +109,7 @@ export default function MonthlyPage({ api, language, busId, month }: MonthlyPage
         ))}
         <div className="key-number">
           <dt>{t('monthly.satisfied')}</dt>
-          <dd>{satisfied === null ? '—' : `${number(satisfied, language)} %`}</dd>
+          <dd>{satisfied === null ? '—' : percent(satisfied, language)}</dd>
         </div>
       </dl>
       <div className="monthly-grid">
