@@ -134,6 +134,12 @@ describe('the staff console’s plans', () => {
       expect(mine?.plan).toMatchObject({ planId: `${BUS}-console-v1`, source: 'central' });
       expect(mine?.acknowledged?.outcome).toBe('accepted');
       expect(recorded.buses.find((bus) => bus.busId === 'bfs-87-013')?.plan).toBeNull();
+      // The next change is the next version: the same id is refused before it leaves.
+      const planId = page.getByLabel('Identifiant du plan');
+      expect(await planId.inputValue()).toBe(`${BUS}-console-v2`);
+      await planId.fill(`${BUS}-console-v1`);
+      await page.getByRole('button', { name: 'Publier le plan' }).click();
+      await page.getByText('Ce plan est déjà publié').waitFor();
       await checkAccessible(page, 'console-plans');
       expect(central.problems()).toEqual([]);
     },

@@ -25,6 +25,8 @@ export interface BusNow {
     readonly ts: string;
   } | null;
   readonly onBoard: number | null;
+  /** When the bus counted `onBoard` (its occupancy message's time), UTC; null: never. */
+  readonly onBoardAt: string | null;
   /** Per service: its state, health and alarms, as its latest status said. */
   readonly services: Readonly<
     Record<
@@ -117,6 +119,7 @@ export async function busNow(
       ts: stopMessage.ts,
     },
     onBoard: occupancy ? (JSON.parse(occupancy.body) as OccupancyMessage).onBoard : null,
+    onBoardAt: occupancy ? (JSON.parse(occupancy.body) as OccupancyMessage).ts : null,
     today: { visits: visits?.count ?? 0, peopleIn: doors?.total ?? 0 },
     services: Object.fromEntries(
       Object.entries(latest).map(([service, { status, receivedAt }]) => [

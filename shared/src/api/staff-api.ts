@@ -57,6 +57,7 @@ export const BusNowSchema = z.object({
     })
     .nullable(),
   onBoard: z.number().nullable(),
+  onBoardAt: Time.nullable().meta({ description: 'When the bus counted onBoard.' }),
   today: z
     .object({ visits: Count, peopleIn: Count })
     .meta({ description: 'Today, the service day in Europe/Paris: visits and people in.' }),

@@ -35,7 +35,7 @@ export const CentralConfigSchema = z
         }),
         wssPort: OptionalPort.meta({
           description:
-            'MQTT over secure WebSocket, for the staff console (path mqtt.wsPath); null: off.',
+            'MQTT over secure WebSocket on a port of its own, for scripts (path mqtt.wsPath); null: off. The staff console uses /mqtt on the API’s port.',
         }),
         tcpPort: OptionalPort.meta({
           description:
@@ -104,6 +104,9 @@ export const CentralConfigSchema = z
           })
           .refine((url) => url.includes('{x}') && url.includes('{y}'), {
             error: 'an https:// URL template with {z}, {x} and {y}',
+          })
+          .refine((url) => !url.includes('{s}'), {
+            error: 'one tile server, without {s} subdomains (the console allows that one host)',
           })
           .nullable()
           .default(null)

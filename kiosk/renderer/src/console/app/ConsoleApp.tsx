@@ -10,6 +10,7 @@ import { PlansScreen } from '../plans/PlansScreen.js';
 import { setLanguage, useText } from '../i18n/i18n.js';
 import { LoginScreen } from '../session/LoginScreen.js';
 import type { SessionStore } from '../session/session.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
 import { Header } from './Header.js';
 import { saveLanguage, savedLanguage } from './language.js';
 
@@ -19,6 +20,7 @@ const MonthlyPage = lazy(() => import('../reports/MonthlyPage.js'));
 
 export function ConsoleApp({ sessions }: { readonly sessions: SessionStore }) {
   const state = useSyncExternalStore(sessions.subscribe, () => sessions.state);
+  const [location] = useLocation();
   const [language, choose] = useState<Language>(savedLanguage);
   const { t } = useText();
   const pick = (next: Language) => {
@@ -52,51 +54,53 @@ export function ConsoleApp({ sessions }: { readonly sessions: SessionStore }) {
           />
           <Navigation />
           <main id="main" tabIndex={-1}>
-            <Switch>
-              <Route path="/buses/:busId/days/:date">
-                {(params) => (
+            <ErrorBoundary key={location}>
+              <Switch>
+                <Route path="/buses/:busId/days/:date">
+                  {(params) => (
+                    <BusDayScreen
+                      session={state.session}
+                      api={state.api}
+                      language={language}
+                      busId={decodeURIComponent(params.busId)}
+                      date={params.date}
+                    />
+                  )}
+                </Route>
+                <Route path="/reports/monthly/:busId/:month">
+                  {(params) => (
+                    <Suspense fallback={<p role="status">{t('reports.loading')}</p>}>
+                      <MonthlyPage
+                        api={state.api}
+                        language={language}
+                        busId={decodeURIComponent(params.busId)}
+                        month={params.month}
+                      />
+                    </Suspense>
+                  )}
+                </Route>
+                <Route path="/reports">
+                  <Suspense fallback={<p role="status">{t('reports.loading')}</p>}>
+                    <ReportsScreen api={state.api} language={language} />
+                  </Suspense>
+                </Route>
+                <Route path="/plans">
+                  <PlansScreen session={state.session} api={state.api} language={language} />
+                </Route>
+                <Route path="/day">
                   <BusDayScreen
                     session={state.session}
                     api={state.api}
                     language={language}
-                    busId={decodeURIComponent(params.busId)}
-                    date={params.date}
+                    busId={null}
+                    date={null}
                   />
-                )}
-              </Route>
-              <Route path="/reports/monthly/:busId/:month">
-                {(params) => (
-                  <Suspense fallback={<p role="status">{t('reports.loading')}</p>}>
-                    <MonthlyPage
-                      api={state.api}
-                      language={language}
-                      busId={decodeURIComponent(params.busId)}
-                      month={params.month}
-                    />
-                  </Suspense>
-                )}
-              </Route>
-              <Route path="/reports">
-                <Suspense fallback={<p role="status">{t('reports.loading')}</p>}>
-                  <ReportsScreen api={state.api} language={language} />
-                </Suspense>
-              </Route>
-              <Route path="/plans">
-                <PlansScreen session={state.session} api={state.api} language={language} />
-              </Route>
-              <Route path="/day">
-                <BusDayScreen
-                  session={state.session}
-                  api={state.api}
-                  language={language}
-                  busId={null}
-                  date={null}
-                />
-              </Route>
-              <Route>
-                <FleetScreen session={state.session} api={state.api} language={language} />
-              </Route>
-            </Switch>
+                </Route>
+                <Route>
+                  <FleetScreen session={state.session} api={state.api} language={language} />
+                </Route>
+              </Switch>
+            </ErrorBoundary>
           </main>
         </div>
       )}

@@ -88,7 +88,7 @@ export function BusDayScreen({ session, api, language, busId, date }: BusDayScre
         {busId === null ? t('day.title') : t('day.titleOf', { bus: busId, date: day })}
       </h2>
       <form
-        className="day-pick"
+        className="pick-form"
         onSubmit={(event) => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);

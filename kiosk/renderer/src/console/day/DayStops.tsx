@@ -1,6 +1,7 @@
 // A day's stops, planned against actual: times, delay, people in and out, visits, opinions.
 import type { BusDayResponse, Language, ReportResponse } from '@fsbus/shared';
 import { clock, number } from '../app/format.js';
+import { delayText } from '../fleet/describe.js';
 import { useText } from '../i18n/i18n.js';
 
 export interface DayStopsProps {
@@ -12,14 +13,6 @@ export interface DayStopsProps {
 export function DayStops({ day, opinions, language }: DayStopsProps) {
   const { t } = useText();
   const opinionsAt = new Map(opinions.rows.map((row) => [String(row.stopId), row]));
-  const delay = (seconds: number | null) => {
-    if (seconds === null) return '—';
-    const minutes = Math.round(seconds / 60);
-    if (minutes === 0) return t('fleet.delay.on_time');
-    return minutes > 0
-      ? t('fleet.delay.late', { minutes })
-      : t('fleet.delay.early', { minutes: -minutes });
-  };
   const opinionText = (stopId: string | null) => {
     const row = stopId === null ? undefined : opinionsAt.get(stopId);
     const count = typeof row?.opinions === 'number' ? row.opinions : 0;
@@ -34,7 +27,7 @@ export function DayStops({ day, opinions, language }: DayStopsProps) {
   if (day.stops.length === 0) return <p>{t('day.noStops')}</p>;
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="day-caption">
-      <table className="day-table">
+      <table className="data-table day-table">
         <caption id="day-caption">{t('day.stops')}</caption>
         <thead>
           <tr>
@@ -68,7 +61,7 @@ export function DayStops({ day, opinions, language }: DayStopsProps) {
                       to: clock(stop.actualDeparture, language),
                     })}
               </td>
-              <td className="number">{delay(stop.arrivalDelayS)}</td>
+              <td className="number">{delayText(t, stop.arrivalDelayS)}</td>
               <td className="number">{stop.peopleIn}</td>
               <td className="number">{stop.peopleOut}</td>
               <td className="number">{stop.visits}</td>

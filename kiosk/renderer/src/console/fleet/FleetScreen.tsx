@@ -9,6 +9,7 @@ import { AlertList } from './AlertList.js';
 import { FleetTable } from './FleetTable.js';
 import { fleetRows } from './model/fleet.js';
 import { useFleet } from './useFleet.js';
+import './fleet.css';
 
 // Leaflet and the basemap load on their own, after the table.
 const FleetMap = lazy(() => import('../map/FleetMap.js'));

@@ -18,7 +18,7 @@ export function FleetTable({ rows, now }: FleetTableProps) {
   const today = serviceDate(now, SERVICE_ZONE);
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="fleet-caption">
-      <table className="fleet-table">
+      <table className="data-table fleet-table">
         <caption id="fleet-caption">{t('fleet.table')}</caption>
         <thead>
           <tr>
@@ -77,7 +77,7 @@ const Row = memo(
           ))}
         </td>
         <td>{stopText(t, bus.stop)}</td>
-        <td className="number">{delayText(t, bus.stop)}</td>
+        <td className="number">{delayText(t, bus.stop?.delayS)}</td>
         <td className="number">{bus.onBoard ?? '—'}</td>
         <td className="number">{bus.today.visits}</td>
         <td>{healthText(t, row)}</td>

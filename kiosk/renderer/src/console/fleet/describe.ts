@@ -23,9 +23,10 @@ export function stopText(t: T, stop: BusNowResponse['stop']): string {
   }
 }
 
-export function delayText(t: T, stop: BusNowResponse['stop']): string {
-  if (stop?.delayS === null || stop?.delayS === undefined) return t('fleet.delay.none');
-  const minutes = Math.round(stop.delayS / 60);
+/** A delay in words: on time within the minute, else late or early by so many minutes. */
+export function delayText(t: T, delayS: number | null | undefined): string {
+  if (delayS === null || delayS === undefined) return t('fleet.delay.none');
+  const minutes = Math.round(delayS / 60);
   if (minutes === 0) return t('fleet.delay.on_time');
   return minutes > 0
     ? t('fleet.delay.late', { minutes })

@@ -5,13 +5,13 @@ import { useEffect, useState } from 'react';
 import {
   AlertsResponse,
   FleetResponse,
+  SessionResponse,
   type Alert,
   type DecodedMessage,
-  type SessionResponse,
 } from '@fsbus/shared';
 import { FleetLink } from '../live/fleet-link.js';
 import type { Api } from '../session/api.js';
-import { applyMessage, fleetOf, type Fleet } from './model/fleet.js';
+import { applyMessage, fleetOf, mergeSnapshot, type Fleet } from './model/fleet.js';
 
 /** How often the snapshot is read again, ms. */
 const SNAPSHOT_EVERY_MS = 60_000;
@@ -57,7 +57,7 @@ export function useFleet(api: Api, session: SessionResponse): FleetNow {
         if (stopped) return;
         setState((now) => ({
           ...now,
-          fleet: fleetOf(fleet.buses),
+          fleet: now.loaded ? mergeSnapshot(now.fleet, fleet.buses) : fleetOf(fleet.buses),
           alerts: alerts.alerts,
           loaded: true,
           error: null,
@@ -80,6 +80,10 @@ export function useFleet(api: Api, session: SessionResponse): FleetNow {
       },
       onConnected: (live) => {
         setState((now) => ({ ...now, live }));
+      },
+      // A refused login means the session ended: central's 401 takes the console to its login.
+      onRefused: () => {
+        void api.get('/session', SessionResponse).catch(() => undefined);
       },
     });
     return () => {

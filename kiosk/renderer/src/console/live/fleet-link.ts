@@ -29,6 +29,14 @@ export interface FleetLinkOptions {
   readonly onMessage: (decoded: DecodedMessage) => void;
   readonly onAlerts: (alerts: readonly Alert[]) => void;
   readonly onConnected: (connected: boolean) => void;
+  /** Central refused the login (the session ended): the caller checks the session. */
+  readonly onRefused: () => void;
+}
+
+/** A CONNACK refusal of the credentials (MQTT 3.1.1 return codes 4 and 5). */
+export function refusedLogin(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 4 || code === 5;
 }
 
 /** The page's own /mqtt, over wss: when the page came over https:. */
@@ -59,6 +67,9 @@ export class FleetLink {
     });
     this.#client.on('close', () => {
       options.onConnected(false);
+    });
+    this.#client.on('error', (error) => {
+      if (refusedLogin(error)) options.onRefused();
     });
     this.#client.on('message', (topic, payload) => {
       try {

@@ -3,13 +3,15 @@
 // checks that central holds it (MQTT 3.1.1 acknowledges a refused publish too).
 import { TOPIC_ROOT, topicFor, type PlanMessage } from '@fsbus/shared';
 import { connectWebSocket, type MqttClient } from '../../mqtt/mqtt-ws.js';
-import { mqttUrl } from './fleet-link.js';
+import { mqttUrl, refusedLogin } from './fleet-link.js';
 
 export interface PlanLinkOptions {
   readonly username: string;
   readonly token: string;
   /** A bus acknowledged a plan (or said it ignores it). */
   readonly onAck: (busId: string) => void;
+  /** Central refused the login (the session ended): the caller checks the session. */
+  readonly onRefused: () => void;
 }
 
 /** Why a publish did not take. */
@@ -34,6 +36,9 @@ export class PlanLink {
     });
     this.#client.on('connect', () => {
       this.#client.subscribe(`${TOPIC_ROOT}/+/plan/ack`, { qos: 0 });
+    });
+    this.#client.on('error', (error) => {
+      if (refusedLogin(error)) options.onRefused();
     });
     this.#client.on('message', (topic) => {
       const busId = topic.split('/')[2];

@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import type { BusDayResponse, Language, SessionResponse } from '@fsbus/shared';
 import { useText } from '../i18n/i18n.js';
-import { L, useBaseMap, useMapElement } from './base-map.js';
+import { L, textContent, useBaseMap, useMapElement } from './base-map.js';
 
 export interface DayMapProps {
   readonly day: BusDayResponse;
@@ -29,7 +29,10 @@ export default function DayMap({ day, session, language }: DayMapProps) {
         fillColor: stop.actualArrival === null ? '#ffffff' : '#1e5c1e',
         fillOpacity: 1,
       })
-        .bindTooltip(`${String(index + 1)}. ${stop.name}`, { permanent: true, direction: 'right' })
+        .bindTooltip(textContent(`${String(index + 1)}. ${stop.name}`), {
+          permanent: true,
+          direction: 'right',
+        })
         .addTo(layer);
     });
     const points = [...track, ...day.stops.map((s): L.LatLngExpression => [s.lat, s.lon])];

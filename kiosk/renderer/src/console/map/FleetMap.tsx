@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'react';
 import type { Language, SessionResponse } from '@fsbus/shared';
 import { useText } from '../i18n/i18n.js';
 import { sameRow, type Condition, type FleetRow } from '../fleet/model/fleet.js';
-import { L, useBaseMap, useMapElement } from './base-map.js';
+import { L, textContent, useBaseMap, useMapElement } from './base-map.js';
 
 /** The markers' colours: the theme's own, read from its custom properties. */
 export function conditionColours(): Record<Condition, string> {
@@ -59,7 +59,7 @@ export default function FleetMap({ rows, session, language }: FleetMapProps) {
       };
       const placed = markers.current.get(busId);
       if (placed === undefined) {
-        const marker = L.circleMarker(at, { radius: 8, ...style }).bindTooltip(busId);
+        const marker = L.circleMarker(at, { radius: 8, ...style }).bindTooltip(textContent(busId));
         marker.addTo(map);
         markers.current.set(busId, { marker, row });
       } else if (!sameRow(placed.row, row)) {

@@ -1,6 +1,7 @@
 // A Leaflet map on the bundled départements (and the configured tiles, if any), its zoom
 // buttons titled in the console's language. Only the map/ folder imports Leaflet.
 import 'leaflet/dist/leaflet.css';
+import './map.css';
 import L from 'leaflet';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { SessionResponse } from '@fsbus/shared';
@@ -67,4 +68,11 @@ export function useBaseMap(
 /** The map element's ref, for useBaseMap. */
 export function useMapElement() {
   return useRef<HTMLDivElement>(null);
+}
+
+/** A tooltip's content as text, never markup (a stop's name is typed by a planner). */
+export function textContent(text: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span;
 }

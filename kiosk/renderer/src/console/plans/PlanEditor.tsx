@@ -7,8 +7,8 @@ import type { PlanMessage } from '@fsbus/shared';
 import { useText } from '../i18n/i18n.js';
 import { Field } from './Field.js';
 import {
-  EMPTY_STOP,
   checkDraft,
+  emptyStop,
   type DraftStop,
   type PlanDraft,
   type Problems,
@@ -19,6 +19,8 @@ export interface PlanEditorProps {
   readonly draft: PlanDraft;
   readonly onDraft: (draft: PlanDraft) => void;
   readonly canPublish: boolean;
+  /** The id of the plan the bus has for that day, if any: a new version needs another. */
+  readonly publishedId: string | null;
   readonly onPublish: (message: PlanMessage) => Promise<void>;
   readonly onLoadFile: (text: string) => void;
   readonly fileProblem: string | null;
@@ -29,7 +31,14 @@ export function PlanEditor(props: PlanEditorProps) {
   const { busId, draft, onDraft, canPublish } = props;
   const [checking, setChecking] = useState(false);
   const [busy, setBusy] = useState(false);
-  const checked = checking ? checkDraft(draft, busId) : null;
+  const check = () => {
+    const result = checkDraft(draft, busId);
+    // The bridge keeps the plan it holds when the same id comes again: a change needs a new id.
+    if (props.publishedId === null || draft.planId.trim() !== props.publishedId) return result;
+    const problems = result.ok ? {} : result.problems;
+    return { ok: false as const, problems: { ...problems, planId: t('plans.idTaken') } };
+  };
+  const checked = checking ? check() : null;
   const problems: Problems = checked !== null && !checked.ok ? checked.problems : {};
   const count = Object.keys(problems).length;
 
@@ -55,7 +64,7 @@ export function PlanEditor(props: PlanEditorProps) {
       onSubmit={(event) => {
         event.preventDefault();
         setChecking(true);
-        const result = checkDraft(draft, busId);
+        const result = check();
         if (!result.ok || !canPublish) return;
         setBusy(true);
         void props.onPublish(result.message).finally(() => {
@@ -131,7 +140,7 @@ export function PlanEditor(props: PlanEditorProps) {
         {draft.stops.map((stop, index) => {
           const at = (key: keyof DraftStop) => problems[`stops.${String(index)}.${key}`];
           const field = (
-            key: keyof DraftStop,
+            key: Exclude<keyof DraftStop, 'key'>,
             extra: { type?: 'time'; inputMode?: 'decimal' } = {},
           ) => (
             <Field
@@ -148,7 +157,7 @@ export function PlanEditor(props: PlanEditorProps) {
             />
           );
           return (
-            <li key={index} className="plan-stop">
+            <li key={stop.key} className="plan-stop">
               <fieldset>
                 <legend>{t('plans.stopN', { n: index + 1, name: stop.name || '…' })}</legend>
                 <div className="stop-fields">
@@ -165,6 +174,7 @@ export function PlanEditor(props: PlanEditorProps) {
                   <div className="stop-actions">
                     <Button
                       className="button"
+                      aria-label={t('plans.upOf', { n: index + 1 })}
                       isDisabled={index === 0}
                       onPress={() => {
                         move(index, -1);
@@ -174,6 +184,7 @@ export function PlanEditor(props: PlanEditorProps) {
                     </Button>
                     <Button
                       className="button"
+                      aria-label={t('plans.downOf', { n: index + 1 })}
                       isDisabled={index === draft.stops.length - 1}
                       onPress={() => {
                         move(index, 1);
@@ -183,6 +194,7 @@ export function PlanEditor(props: PlanEditorProps) {
                     </Button>
                     <Button
                       className="button"
+                      aria-label={t('plans.removeOf', { n: index + 1 })}
                       isDisabled={draft.stops.length === 1}
                       onPress={() => {
                         onDraft({ ...draft, stops: draft.stops.filter((_, i) => i !== index) });
@@ -203,7 +215,7 @@ export function PlanEditor(props: PlanEditorProps) {
           <Button
             className="button"
             onPress={() => {
-              onDraft({ ...draft, stops: [...draft.stops, EMPTY_STOP] });
+              onDraft({ ...draft, stops: [...draft.stops, emptyStop()] });
             }}
           >
             {t('plans.add')}

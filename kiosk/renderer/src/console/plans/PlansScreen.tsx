@@ -5,16 +5,17 @@ import { Button } from 'react-aria-components';
 import { useLocation, useSearch } from 'wouter';
 import {
   DayPlansResponse,
+  SessionResponse,
   serviceDate,
   type Language,
   type PlanMessage,
-  type SessionResponse,
 } from '@fsbus/shared';
 import { SERVICE_ZONE, clock } from '../app/format.js';
 import { useText } from '../i18n/i18n.js';
 import { PlanLink } from '../live/plan-link.js';
 import type { Api } from '../session/api.js';
 import { PlanEditor } from './PlanEditor.js';
+import './plans.css';
 import { draftFromFile, draftFromPlan, emptyDraft, type PlanDraft } from './model/plan-draft.js';
 
 export interface PlansScreenProps {
@@ -44,9 +45,13 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
   const link = useRef<PlanLink | null>(null);
   const planner = session.role === 'planner';
 
+  // The day asked for last: an answer about another day (a slow one) is dropped.
+  const asked = useRef(date);
   const load = useCallback(() => {
+    asked.current = date;
     api.get(`/plans?date=${date}`, DayPlansResponse).then(
       (answer) => {
+        if (answer.date !== asked.current) return;
         setPlans(answer);
         setError(null);
       },
@@ -55,7 +60,11 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
       },
     );
   }, [api, date]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    // Another day: nothing of the previous one stays on screen meanwhile.
+    setPlans((shown) => (shown?.date === date ? shown : null));
+    load();
+  }, [load, date]);
 
   // Acknowledgements arrive live: the table is read again (once for a burst).
   useEffect(() => {
@@ -67,6 +76,9 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
         clearTimeout(again);
         again = setTimeout(load, 300);
       },
+      onRefused: () => {
+        void api.get('/session', SessionResponse).catch(() => undefined);
+      },
     });
     link.current = created;
     return () => {
@@ -74,7 +86,7 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
       created.close();
       link.current = null;
     };
-  }, [session, load]);
+  }, [session, load, api]);
 
   // The editor starts from the bus's plan of the day, or empty.
   const shown = plans?.buses.find((bus) => bus.busId === editing)?.plan ?? null;
@@ -85,7 +97,7 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
       return;
     }
     setFileProblem(null);
-    setDraft(shown === null ? emptyDraft(editing, date) : draftFromPlan(shown, editing));
+    setDraft(shown === null ? emptyDraft(editing, date) : draftFromPlan(shown));
     // Only when another bus or day is opened, not each time the table is read again (which
     // would lose what is being typed): `shown` is left out of the dependencies on purpose.
   }, [editing, date, plansLoaded]);
@@ -103,6 +115,8 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
       return;
     }
     setNotice({ kind: 'published', planId: message.planId, busId: message.busId });
+    // Further changes make the next version: a plan id is published once.
+    setDraft(draftFromPlan(message));
     load();
   };
 
@@ -110,7 +124,7 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
     <section className="plans" aria-labelledby="plans-title">
       <h2 id="plans-title">{t('plans.title', { date })}</h2>
       <form
-        className="day-pick"
+        className="pick-form"
         onSubmit={(event) => {
           event.preventDefault();
           const when = new FormData(event.currentTarget).get('date');
@@ -128,13 +142,17 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
         </button>
       </form>
       {!planner && <p className="note">{t('plans.staffOnly')}</p>}
-      {notice !== null && (
-        <p className={notice.kind === 'published' ? 'notice' : 'problem'} role="status">
-          {notice.kind === 'published'
+      {/* Always in the page, so that what appears in it is announced. */}
+      <p
+        className={notice === null ? '' : notice.kind === 'published' ? 'notice' : 'problem'}
+        role="status"
+      >
+        {notice === null
+          ? ''
+          : notice.kind === 'published'
             ? t('plans.published', { plan: notice.planId, bus: notice.busId })
             : t(`plans.${notice.kind}`)}
-        </p>
-      )}
+      </p>
       {error !== null && (
         <p className="problem" role="alert">
           {t('plans.failed', { error })}
@@ -144,7 +162,7 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
         error === null && <p role="status">{t('plans.loading')}</p>
       ) : (
         <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="plans-caption">
-          <table className="plans-table">
+          <table className="data-table plans-table">
             <caption id="plans-caption">{t('plans.table', { date })}</caption>
             <thead>
               <tr>
@@ -200,6 +218,7 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
           draft={draft}
           onDraft={setDraft}
           canPublish={planner}
+          publishedId={shown?.planId ?? null}
           onPublish={publish}
           fileProblem={fileProblem}
           onLoadFile={(text) => {

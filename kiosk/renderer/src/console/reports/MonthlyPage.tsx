@@ -10,6 +10,7 @@ import { useText, type MessageKey } from '../i18n/i18n.js';
 import type { Api } from '../session/api.js';
 import { partnerName, reasonLabel } from './model/report-data.js';
 import { CsvButton } from './CsvButton.js';
+import './reports.css';
 
 export interface MonthlyPageProps {
   readonly api: Api;
@@ -42,6 +43,13 @@ export default function MonthlyPage({ api, language, busId, month }: MonthlyPage
     };
   }, [api, path]);
 
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    return (
+      <p className="problem" role="alert">
+        {t('reports.badMonth', { month })}
+      </p>
+    );
+  }
   const monthName = new Intl.DateTimeFormat(language, {
     month: 'long',
     year: 'numeric',
@@ -61,7 +69,7 @@ export default function MonthlyPage({ api, language, busId, month }: MonthlyPage
   const list = (indicator: string, caption: MessageKey, label: (row: Row) => string) => {
     const found = rows(indicator);
     return (
-      <table className="monthly-table" data-indicator={indicator}>
+      <table className="data-table monthly-table" data-indicator={indicator}>
         <caption>{t(caption)}</caption>
         <tbody>
           {found.length === 0 ? (

@@ -45,7 +45,7 @@ export function ReportTable({
       <details open={open}>
         <summary>{t('reports.rows', { what: caption, count: report.rows.length })}</summary>
         <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-caption`}>
-          <table data-report={id}>
+          <table className="data-table" data-report={id}>
             <caption id={`${id}-caption`}>{caption}</caption>
             <thead>
               <tr>

@@ -21,6 +21,7 @@ import {
   type ReportPartId,
 } from './model/report-data.js';
 import { monthlyPath } from './paths.js';
+import './reports.css';
 
 export interface ReportsScreenProps {
   readonly api: Api;
@@ -110,6 +111,8 @@ export default function ReportsScreen({ api, language }: ReportsScreenProps) {
     <section className="reports" aria-labelledby="reports-title">
       <h2 id="reports-title">{t('reports.title')}</h2>
       <ReportsForm
+        // Back and forward change the address: the form starts again from it.
+        key={search}
         period={period}
         buses={buses}
         fleet={fleet}

@@ -28,10 +28,11 @@ export class SessionStore {
 
   begin(session: SessionResponse): void {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-    const api = new Api({
+    const api: Api = new Api({
       token: session.token,
+      // Only this session's own 401 ends it (a late answer to an older one does not).
       ended: () => {
-        this.#end(true);
+        if (this.#state.kind === 'in' && this.#state.api === api) this.#end(true);
       },
     });
     this.#set({ kind: 'in', session, api });

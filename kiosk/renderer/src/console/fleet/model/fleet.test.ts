@@ -8,7 +8,7 @@ import {
   type BusNowResponse,
   type Stream,
 } from '@fsbus/shared';
-import { applyMessage, fleetOf, fleetRows } from './fleet.js';
+import { applyMessage, fleetOf, fleetRows, mergeSnapshot } from './fleet.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 
@@ -25,6 +25,7 @@ function bus(busId: string, change: Partial<BusNowResponse> = {}): BusNowRespons
     },
     stop: null,
     onBoard: 2,
+    onBoardAt: new Date(NOW - 60_000).toISOString(),
     today: { visits: 4, peopleIn: 9 },
     services: {},
     backlog: null,
@@ -77,6 +78,34 @@ describe('the fleet now in the console', () => {
     expect(now?.lastSeen).toBe(new Date(NOW + 5).toISOString());
     expect(now?.services.bridge).toMatchObject({ state: 'degraded', alarms: ['gnss_no_fix'] });
     expect(now?.backlog?.events).toBe(12);
+  });
+
+  it('counts only today’s visits, and keeps the newest head count', () => {
+    let fleet = fleetOf([bus('bfs-42-001')]);
+    const yesterday = NOW - 24 * 3_600_000;
+    fleet = applyMessage(fleet, relayed('bfs-42-001', 'visit', {}, yesterday), NOW);
+    fleet = applyMessage(fleet, relayed('bfs-42-001', 'door', { in: 5, out: 0 }, yesterday), NOW);
+    fleet = applyMessage(fleet, relayed('bfs-42-001', 'occupancy', { onBoard: 9 }, yesterday), NOW);
+    expect(fleet.get('bfs-42-001')).toMatchObject({
+      onBoard: 2,
+      today: { visits: 4, peopleIn: 9 },
+    });
+  });
+
+  it('takes a snapshot without losing what came live while it was asked', () => {
+    let fleet = fleetOf([bus('bfs-42-001')]);
+    fleet = applyMessage(fleet, relayed('bfs-42-001', 'gnss', { lat: 46, lon: 4.5 }, NOW), NOW);
+    fleet = applyMessage(fleet, relayed('bfs-42-001', 'occupancy', { onBoard: 7 }, NOW), NOW);
+    const merged = mergeSnapshot(fleet, [
+      bus('bfs-42-001', { today: { visits: 6, peopleIn: 11 } }),
+      bus('bfs-42-002'),
+    ]);
+    expect(merged.get('bfs-42-001')).toMatchObject({
+      position: { lat: 46, lon: 4.5 },
+      onBoard: 7,
+      today: { visits: 6, peopleIn: 11 },
+    });
+    expect([...merged.keys()]).toEqual(['bfs-42-001', 'bfs-42-002']);
   });
 
   it('adds a bus heard of for the first time', () => {

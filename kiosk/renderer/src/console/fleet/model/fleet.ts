@@ -1,7 +1,8 @@
 // The fleet now, as the console keeps it: the API's snapshot, then each live message applied
 // (pure: messages and the clock in, rows out), and the rows as the table and map show them,
 // buses with alerts first.
-import type { Alert, BusNowResponse, DecodedMessage } from '@fsbus/shared';
+import { serviceDate, type Alert, type BusNowResponse, type DecodedMessage } from '@fsbus/shared';
+import { SERVICE_ZONE } from '../../app/format.js';
 
 export type Fleet = ReadonlyMap<string, BusNowResponse>;
 
@@ -56,12 +57,19 @@ function updated(bus: BusNowResponse, decoded: DecodedMessage, now: number): Bus
         },
       };
     }
-    case 'occupancy':
-      return { ...bus, onBoard: (decoded as DecodedMessage<'occupancy'>).message.onBoard };
-    case 'visit':
+    case 'occupancy': {
+      const occupancy = (decoded as DecodedMessage<'occupancy'>).message;
+      if (bus.onBoardAt !== null && bus.onBoardAt > occupancy.ts) return bus;
+      return { ...bus, onBoard: occupancy.onBoard, onBoardAt: occupancy.ts };
+    }
+    case 'visit': {
+      // A backlog drained after days offline brings older days' visits: not today's.
+      if (!sameServiceDay(decoded.message.ts, now)) return bus;
       return { ...bus, today: { ...bus.today, visits: bus.today.visits + 1 } };
+    }
     case 'door': {
       const door = (decoded as DecodedMessage<'door'>).message;
+      if (!sameServiceDay(door.ts, now)) return bus;
       return { ...bus, today: { ...bus.today, peopleIn: bus.today.peopleIn + door.in } };
     }
     case 'status': {
@@ -103,6 +111,46 @@ function updated(bus: BusNowResponse, decoded: DecodedMessage, now: number): Bus
   }
 }
 
+/** Whether a message's time is on today's service day (Europe/Paris, as central counts). */
+function sameServiceDay(ts: string, now: number): boolean {
+  return serviceDate(Date.parse(ts), SERVICE_ZONE) === serviceDate(now, SERVICE_ZONE);
+}
+
+/**
+ * The API's snapshot over the fleet as the console has it: the newer of each position, stop
+ * state, head count and service status (a live message may have come during the request);
+ * today's counts as the snapshot says (central's own count).
+ */
+export function mergeSnapshot(fleet: Fleet, snapshot: readonly BusNowResponse[]): Fleet {
+  const newer = <T extends { ts: string } | null>(a: T, b: T): T =>
+    a === null ? b : b === null ? a : a.ts >= b.ts ? a : b;
+  return new Map(
+    snapshot.map((fresh) => {
+      const held = fleet.get(fresh.busId);
+      if (held === undefined) return [fresh.busId, fresh];
+      const services = { ...fresh.services };
+      for (const [name, service] of Object.entries(held.services)) {
+        const other = services[name];
+        if (other === undefined || other.receivedAt < service.receivedAt) services[name] = service;
+      }
+      const liveCount = held.onBoardAt !== null && (fresh.onBoardAt ?? '') < held.onBoardAt;
+      const merged: BusNowResponse = {
+        ...fresh,
+        position: newer(held.position, fresh.position),
+        stop: newer(held.stop, fresh.stop),
+        onBoard: liveCount ? held.onBoard : fresh.onBoard,
+        onBoardAt: liveCount ? held.onBoardAt : fresh.onBoardAt,
+        lastSeen:
+          held.lastSeen !== null && (fresh.lastSeen ?? '') < held.lastSeen
+            ? held.lastSeen
+            : fresh.lastSeen,
+        services,
+      };
+      return [fresh.busId, merged];
+    }),
+  );
+}
+
 function emptyBus(busId: string): BusNowResponse {
   return {
     busId,
@@ -110,6 +158,7 @@ function emptyBus(busId: string): BusNowResponse {
     position: null,
     stop: null,
     onBoard: null,
+    onBoardAt: null,
     today: { visits: 0, peopleIn: 0 },
     services: {},
     backlog: null,

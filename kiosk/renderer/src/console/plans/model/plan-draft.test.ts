@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES } from '@fsbus/shared';
-import { checkDraft, draftFromFile, draftFromPlan, emptyDraft, localTime } from './plan-draft.js';
+import {
+  checkDraft,
+  draftFromFile,
+  draftFromPlan,
+  emptyDraft,
+  localTime,
+  nextPlanId,
+} from './plan-draft.js';
 
 const BUS = 'bfs-87-012';
 
 describe('a day plan in the console', () => {
+  it('names the next version of a plan', () => {
+    expect(nextPlanId('bfs-87-012-2026-11-23-v2')).toBe('bfs-87-012-2026-11-23-v3');
+    expect(nextPlanId('tour-ete')).toBe('tour-ete-v2');
+  });
+
   it('writes local times with the zone’s offset of that day, summer and winter', () => {
     expect(localTime('2026-11-23', '09:30', 'Europe/Paris')).toBe('2026-11-23T09:30:00+01:00');
     expect(localTime('2026-07-14', '09:30', 'Europe/Paris')).toBe('2026-07-14T09:30:00+02:00');
@@ -12,7 +24,7 @@ describe('a day plan in the console', () => {
   });
 
   it('gives back the example plan from its draft, as central stamps it', () => {
-    const draft = draftFromPlan(EXAMPLES.plan, BUS);
+    const draft = draftFromPlan(EXAMPLES.plan);
     expect(draft.planId).toBe('bfs-87-012-2026-11-23-v3');
     const checked = checkDraft({ ...draft, planId: EXAMPLES.plan.planId }, BUS, new Date(5000));
     if (!checked.ok) throw new Error(JSON.stringify(checked.problems));

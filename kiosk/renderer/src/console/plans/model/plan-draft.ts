@@ -4,6 +4,8 @@
 import { MessageFactory, PlanMessage, ProtocolError, type BodyOf } from '@fsbus/shared';
 
 export interface DraftStop {
+  /** The stop's place in the editor (React's key), not part of the plan. */
+  readonly key: string;
   readonly stopId: string;
   readonly name: string;
   readonly commune: string;
@@ -33,7 +35,9 @@ export interface PlanDraft {
 /** Problems by field path (`planId`, `stops.0.arrival`...), as the schema words them. */
 export type Problems = Readonly<Record<string, string>>;
 
-export const EMPTY_STOP: DraftStop = {
+/** A new, empty stop. */
+export const emptyStop = (): DraftStop => ({
+  key: crypto.randomUUID(),
   stopId: '',
   name: '',
   commune: '',
@@ -42,13 +46,13 @@ export const EMPTY_STOP: DraftStop = {
   radiusM: '',
   arrival: '',
   departure: '',
-};
+});
 
 const ENVELOPE = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
 
 /** A new plan's id: the bus, the day and a version. */
-export function newPlanId(busId: string, date: string, version = 1): string {
-  return `${busId}-${date}-v${String(version)}`;
+export function newPlanId(busId: string, date: string): string {
+  return `${busId}-${date}-v1`;
 }
 
 /** An empty plan for a bus and a day, in Europe/Paris. */
@@ -58,7 +62,7 @@ export function emptyDraft(busId: string, date: string): PlanDraft {
     date,
     timeZone: 'Europe/Paris',
     depot: { name: '', lat: '', lon: '', radiusM: '' },
-    stops: [EMPTY_STOP],
+    stops: [emptyStop()],
   };
 }
 
@@ -67,11 +71,16 @@ function wallClock(local: string): string {
   return /T(\d{2}:\d{2})/.exec(local)?.[1] ?? '';
 }
 
+/** The id of a plan's next version: `…-v3` after `…-v2`, `…-v2` after an id without one. */
+export function nextPlanId(planId: string): string {
+  const match = /^(.*)-v(\d+)$/.exec(planId);
+  return match ? `${match[1] ?? ''}-v${String(Number(match[2]) + 1)}` : `${planId}-v2`;
+}
+
 /** A published plan as a draft; its id moves to the next version. */
-export function draftFromPlan(plan: BodyOf<'plan'>, busId: string): PlanDraft {
-  const version = Number(/-v(\d+)$/.exec(plan.planId)?.[1] ?? '1');
+export function draftFromPlan(plan: BodyOf<'plan'>): PlanDraft {
   return {
-    planId: newPlanId(busId, plan.date, version + 1),
+    planId: nextPlanId(plan.planId),
     date: plan.date,
     timeZone: plan.timeZone,
     depot:
@@ -84,6 +93,7 @@ export function draftFromPlan(plan: BodyOf<'plan'>, busId: string): PlanDraft {
             radiusM: String(plan.depot.radiusM),
           },
     stops: plan.stops.map((stop) => ({
+      key: crypto.randomUUID(),
       stopId: stop.stopId,
       name: stop.name,
       commune: stop.commune,
@@ -124,7 +134,7 @@ export function draftFromFile(text: string, busId: string): PlanDraft {
       `not a valid plan: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`,
     );
   }
-  const draft = draftFromPlan(body.data, busId);
+  const draft = draftFromPlan(body.data);
   // A file keeps its own id: it is what the planner meant to publish.
   return { ...draft, planId: body.data.planId };
 }
