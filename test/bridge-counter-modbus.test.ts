@@ -22,6 +22,7 @@ import { EMPTY_FIX } from '../firmware-bridge/src/domain/fix.js';
 import { destination } from '../firmware-bridge/src/domain/geo.js';
 import { encodeFix } from '../firmware-bridge/src/sources/nmea/encode.js';
 import { localTime } from '../firmware-bridge/src/sources/simulator/tour-plan.js';
+import { middayZone } from './midday-zone.js';
 import { PtySlave, setTotal } from '../firmware-bridge/test/modbus-pty-slave.js';
 import { plugPty, type PtyPair } from '../firmware-bridge/test/pty.js';
 import {
@@ -246,10 +247,12 @@ describe('Modbus door counter through the bridge', () => {
     const gpsPty = await plugPty(work, 'gps');
     ptys.push(gpsPty);
     const now = Date.now();
+    // In a zone where it is midday now: the stop an hour or two ahead stays on today's date.
+    const zone = middayZone(now);
     const plan = new MessageFactory({ busId: BUS, source: 'central' }).create('plan', {
       planId: 'depot-test',
-      date: localTime(now, 'Europe/Paris').slice(0, 10),
-      timeZone: 'Europe/Paris',
+      date: localTime(now, zone).slice(0, 10),
+      timeZone: zone,
       depot: DEPOT,
       stops: [
         {
@@ -257,8 +260,8 @@ describe('Modbus door counter through the bridge', () => {
           name: 'Mairie',
           commune: 'Ailleurs',
           ...destination(DEPOT, 0, 5000),
-          arrival: localTime(now + 3_600_000, 'Europe/Paris'),
-          departure: localTime(now + 7_200_000, 'Europe/Paris'),
+          arrival: localTime(now + 3_600_000, zone),
+          departure: localTime(now + 7_200_000, zone),
         },
       ],
     });

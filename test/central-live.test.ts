@@ -17,6 +17,7 @@ import {
   type BodyOf,
   type Stream,
 } from '@fsbus/shared';
+import { until } from '../broker/test/harness.js';
 import {
   apiGet,
   apiJson,
@@ -82,6 +83,12 @@ async function centralWithBuses() {
     });
   };
   return { setup, running, send, port: () => running.central.httpPort };
+}
+
+/** Whole minutes left in the Europe/Paris day at `instant` (at least 1). */
+function minutesLeftInParis(instant: number): number {
+  const date = new TZDate(instant, 'Europe/Paris');
+  return 24 * 60 - (date.getHours() * 60 + date.getMinutes());
 }
 
 /** Local time with its offset, as plans carry it. */
@@ -268,91 +275,101 @@ describe('central live views', () => {
     expect(busDay.elsewhere.visits).toBe(1);
   });
 
-  it('raises alerts, in the API and retained for the console, and clears them', async () => {
-    const { setup, running, send, port } = await centralWithBuses();
-    const staff = await connected(connectToCentral(setup, 'marie'));
-    cleanups.push(() => staff.endAsync(true));
-    const received: AlertsMessage[] = [];
-    staff.on('message', (_topic, payload) =>
-      received.push(JSON.parse(payload.toString()) as AlertsMessage),
-    );
-    await staff.subscribeAsync(CENTRAL_ALERTS_TOPIC, { qos: 1 });
+  it(
+    'raises alerts, in the API and retained for the console, and clears them',
+    { timeout: 200_000 },
+    async () => {
+      const { setup, running, send, port } = await centralWithBuses();
+      const staff = await connected(connectToCentral(setup, 'marie'));
+      cleanups.push(() => staff.endAsync(true));
+      const received: AlertsMessage[] = [];
+      staff.on('message', (_topic, payload) =>
+        received.push(JSON.parse(payload.toString()) as AlertsMessage),
+      );
+      await staff.subscribeAsync(CENTRAL_ALERTS_TOPIC, { qos: 1 });
 
-    // Today's plan: first stop an hour ago, the bus never acknowledged it nor was heard from.
-    const now = Date.now();
-    const plan = new MessageFactory({ busId: BUS, source: 'central' }).create(
-      'plan',
-      bodyOf('plan', {
-        planId: 'today',
-        date: new TZDate(now, 'Europe/Paris').toISOString().slice(0, 10),
-        stops: [
-          {
-            ...present(EXAMPLES.plan.stops[0]),
-            arrival: local(now - 3_600_000),
-            departure: local(now + 3_600_000),
-          },
-        ],
-      }),
-    );
-    await send('paul', BUS, 'plan', plan);
-    // The other bus: late, a silent counter, an old backlog.
-    const other = new MessageFactory({ busId: OTHER, source: 'bridge' });
-    await send(OTHER, OTHER, 'stop', other.create('stop', bodyOf('stop', { delayS: 1800 })));
-    await send(
-      OTHER,
-      OTHER,
-      'status',
-      other.create('status', {
-        ...bodyOf('status'),
-        state: 'degraded',
-        alarms: ['counter_silent'],
-        metrics: { outbox_events_pending: 40, outbox_oldest_event_age_s: 8 * 3600 },
-      }),
-    );
-    await running.central.alerts.refresh();
-    const alerts = await apiJson<{ alerts: { code: string; busId: string }[] }>(
-      setup,
-      port(),
-      '/api/v1/alerts',
-    );
-    expect(alerts.alerts.map((a) => `${a.busId} ${a.code}`).sort()).toEqual(
-      [
-        `${OTHER} backlog_old`,
-        `${OTHER} late_at_stop`,
-        `${OTHER} sensor_unhealthy`,
-        `${BUS} bus_silent`,
-        `${BUS} plan_not_acknowledged`,
-      ].sort(),
-    );
-    await expect.poll(() => received.at(-1)?.alerts.length).toBe(5);
+      // Today's plan: first stop up to an hour ago, the bus never acknowledged it nor was heard
+      // from. Central counts service days in Europe/Paris: the stop stays inside today there (in
+      // the last two minutes of a day, the test waits for the next one).
+      await until(() => minutesLeftInParis(Date.now()) > 2, 'a Paris day with time left', 150_000);
+      const now = Date.now();
+      const dayStart = now - (24 * 60 - minutesLeftInParis(now)) * 60_000;
+      const plan = new MessageFactory({ busId: BUS, source: 'central' }).create(
+        'plan',
+        bodyOf('plan', {
+          planId: 'today',
+          date: new TZDate(now, 'Europe/Paris').toISOString().slice(0, 10),
+          stops: [
+            {
+              ...present(EXAMPLES.plan.stops[0]),
+              arrival: local(Math.max(now - 3_600_000, dayStart + 60_000)),
+              departure: local(
+                Math.min(now + 3_600_000, now + (minutesLeftInParis(now) - 1) * 60_000),
+              ),
+            },
+          ],
+        }),
+      );
+      await send('paul', BUS, 'plan', plan);
+      // The other bus: late, a silent counter, an old backlog.
+      const other = new MessageFactory({ busId: OTHER, source: 'bridge' });
+      await send(OTHER, OTHER, 'stop', other.create('stop', bodyOf('stop', { delayS: 1800 })));
+      await send(
+        OTHER,
+        OTHER,
+        'status',
+        other.create('status', {
+          ...bodyOf('status'),
+          state: 'degraded',
+          alarms: ['counter_silent'],
+          metrics: { outbox_events_pending: 40, outbox_oldest_event_age_s: 8 * 3600 },
+        }),
+      );
+      await running.central.alerts.refresh();
+      const alerts = await apiJson<{ alerts: { code: string; busId: string }[] }>(
+        setup,
+        port(),
+        '/api/v1/alerts',
+      );
+      expect(alerts.alerts.map((a) => `${a.busId} ${a.code}`).sort()).toEqual(
+        [
+          `${OTHER} backlog_old`,
+          `${OTHER} late_at_stop`,
+          `${OTHER} sensor_unhealthy`,
+          `${BUS} bus_silent`,
+          `${BUS} plan_not_acknowledged`,
+        ].sort(),
+      );
+      await expect.poll(() => received.at(-1)?.alerts.length).toBe(5);
 
-    // The bus acknowledges its plan and is heard from; the other recovers.
-    const bridge = new MessageFactory({ busId: BUS, source: 'bridge' });
-    await send(
-      BUS,
-      BUS,
-      'plan/ack',
-      bridge.create('plan/ack', {
-        planId: 'today',
-        date: plan.date,
-        outcome: 'accepted',
-        reason: null,
-      }),
-    );
-    await send(
-      BUS,
-      BUS,
-      'status',
-      bridge.create('status', bodyOf('status', { alarms: [], state: 'online' })),
-    );
-    await send(OTHER, OTHER, 'stop', other.create('stop', bodyOf('stop', { delayS: 0 })));
-    await send(
-      OTHER,
-      OTHER,
-      'status',
-      other.create('status', bodyOf('status', { alarms: [], state: 'online', metrics: {} })),
-    );
-    await running.central.alerts.refresh();
-    await expect.poll(() => received.at(-1)?.alerts).toEqual([]);
-  });
+      // The bus acknowledges its plan and is heard from; the other recovers.
+      const bridge = new MessageFactory({ busId: BUS, source: 'bridge' });
+      await send(
+        BUS,
+        BUS,
+        'plan/ack',
+        bridge.create('plan/ack', {
+          planId: 'today',
+          date: plan.date,
+          outcome: 'accepted',
+          reason: null,
+        }),
+      );
+      await send(
+        BUS,
+        BUS,
+        'status',
+        bridge.create('status', bodyOf('status', { alarms: [], state: 'online' })),
+      );
+      await send(OTHER, OTHER, 'stop', other.create('stop', bodyOf('stop', { delayS: 0 })));
+      await send(
+        OTHER,
+        OTHER,
+        'status',
+        other.create('status', bodyOf('status', { alarms: [], state: 'online', metrics: {} })),
+      );
+      await running.central.alerts.refresh();
+      await expect.poll(() => received.at(-1)?.alerts).toEqual([]);
+    },
+  );
 });
