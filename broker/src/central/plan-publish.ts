@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import {
-  MessageFactory,
+  centralPlan,
   ProtocolError,
   isBusId,
   topicFor,
@@ -64,15 +64,8 @@ export function planMessage(busId: string, planFile: string, now = new Date()) {
     for (const key of ENVELOPE_FIELDS) Reflect.deleteProperty(fields, key);
     body = fields;
   }
-  // A plan's seq is its publication time in ms: it increases across every planner's runs.
-  const factory = new MessageFactory({
-    busId,
-    source: 'central',
-    clock: () => now,
-    lastSeq: { plan: now.getTime() - 1 },
-  });
   try {
-    return factory.create('plan', body as BodyOf<'plan'>);
+    return centralPlan(busId, body as BodyOf<'plan'>, now);
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
     const problems = error.problems

@@ -86,3 +86,22 @@ export class MessageFactory {
     return message;
   }
 }
+
+/**
+ * A day plan as central publishes it (`fsbus-central plan publish`, the staff console): source
+ * `central`, its seq the publication time in ms, so that seqs increase across every planner's
+ * runs. Throws ProtocolError with the body's problems.
+ */
+export function centralPlan(
+  busId: string,
+  body: BodyOf<'plan'>,
+  now: Date = new Date(),
+): MessageOf<'plan'> {
+  const factory = new MessageFactory({
+    busId,
+    source: 'central',
+    clock: () => now,
+    lastSeq: { plan: now.getTime() - 1 },
+  });
+  return factory.create('plan', body);
+}

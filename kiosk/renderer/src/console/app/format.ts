@@ -1,18 +1,13 @@
 // Times and numbers as the console shows them: 24-hour clock in Europe/Paris (the service
 // days' zone, whatever the office's), in the console's language.
 import type { Language } from '@fsbus/shared';
+import { clockTime } from '../../time/time.js';
 
 export const SERVICE_ZONE = 'Europe/Paris';
 
 /** HH:MM of an ISO time (UTC, or local with its offset), in the service zone. */
 export function clock(iso: string | null, language: Language): string {
-  if (iso === null) return '—';
-  return new Intl.DateTimeFormat(language, {
-    timeZone: SERVICE_ZONE,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  return iso === null ? '—' : clockTime(iso, language, SERVICE_ZONE);
 }
 
 /** A number in the language's own way. */

@@ -4,7 +4,7 @@ import { Input, Label, SearchField } from 'react-aria-components';
 import type { Language, SessionResponse } from '@fsbus/shared';
 import { useText } from '../i18n/i18n.js';
 import type { Api } from '../session/api.js';
-import { useNow } from '../app/useNow.js';
+import { useNow } from '../../time/time.js';
 import { AlertList } from './AlertList.js';
 import { FleetTable } from './FleetTable.js';
 import { fleetRows } from './model/fleet.js';

@@ -1,5 +1,4 @@
-// The console's live link: MQTT over WebSocket to fsbus-central on the page's own origin
-// (/mqtt), logged in with the session's token. It reads every bus's position, stop state,
+// The console's live link to fsbus-central (see central-client.ts). It reads every bus's position, stop state,
 // occupancy, visits, door counts and statuses, and the retained alerts; each message is checked
 // with the shared schemas before it reaches the fleet.
 import {
@@ -10,7 +9,8 @@ import {
   type Alert,
   type DecodedMessage,
 } from '@fsbus/shared';
-import { connectWebSocket, type MqttClient } from '../../mqtt/mqtt-ws.js';
+import type { MqttClient } from '../../mqtt/mqtt-ws.js';
+import { connectToCentral } from './central-client.js';
 
 /** What the console reads live: every bus's streams it shows, never a live opinion. */
 export const LIVE_TOPICS = [
@@ -33,43 +33,24 @@ export interface FleetLinkOptions {
   readonly onRefused: () => void;
 }
 
-/** A CONNACK refusal of the credentials (MQTT 3.1.1 return codes 4 and 5). */
-export function refusedLogin(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 4 || code === 5;
-}
-
-/** The page's own /mqtt, over wss: when the page came over https:. */
-export function mqttUrl(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
-}
-
 export class FleetLink {
   readonly #client: MqttClient;
   /** Messages that did not pass the shared schemas (a bug somewhere, not the console's). */
   rejected = 0;
 
   constructor(options: FleetLinkOptions) {
-    const random = crypto.getRandomValues(new Uint32Array(2)).join('');
-    this.#client = connectWebSocket(mqttUrl(window.location), {
+    this.#client = connectToCentral({
       username: options.username,
-      password: options.token,
-      clientId: `${options.username}-console-${random}`,
-      clean: true,
-      reconnectPeriod: 2000,
-      connectTimeout: 10_000,
-      // Subscribed again on each connect, below.
-      resubscribe: false,
+      token: options.token,
+      purpose: 'console',
+      topics: LIVE_TOPICS,
+      onRefused: options.onRefused,
     });
     this.#client.on('connect', () => {
       options.onConnected(true);
-      this.#client.subscribe(LIVE_TOPICS, { qos: 0 });
     });
     this.#client.on('close', () => {
       options.onConnected(false);
-    });
-    this.#client.on('error', (error) => {
-      if (refusedLogin(error)) options.onRefused();
     });
     this.#client.on('message', (topic, payload) => {
       try {

@@ -1,9 +1,9 @@
-// The plans screen's link to central (MQTT over WebSocket, the session's token): it hears each
+// The plans screen's link to central (see central-client.ts): it hears each
 // bus's plan acknowledgements live, and publishes a planner's plan retained with QoS 1, then
 // checks that central holds it (MQTT 3.1.1 acknowledges a refused publish too).
 import { TOPIC_ROOT, topicFor, type PlanMessage } from '@fsbus/shared';
-import { connectWebSocket, type MqttClient } from '../../mqtt/mqtt-ws.js';
-import { mqttUrl, refusedLogin } from './fleet-link.js';
+import type { MqttClient } from '../../mqtt/mqtt-ws.js';
+import { connectToCentral } from './central-client.js';
 
 export interface PlanLinkOptions {
   readonly username: string;
@@ -24,21 +24,12 @@ export class PlanLink {
   readonly #client: MqttClient;
 
   constructor(options: PlanLinkOptions) {
-    const random = crypto.getRandomValues(new Uint32Array(2)).join('');
-    this.#client = connectWebSocket(mqttUrl(window.location), {
+    this.#client = connectToCentral({
       username: options.username,
-      password: options.token,
-      clientId: `${options.username}-plans-${random}`,
-      clean: true,
-      reconnectPeriod: 2000,
-      connectTimeout: 10_000,
-      resubscribe: false,
-    });
-    this.#client.on('connect', () => {
-      this.#client.subscribe(`${TOPIC_ROOT}/+/plan/ack`, { qos: 0 });
-    });
-    this.#client.on('error', (error) => {
-      if (refusedLogin(error)) options.onRefused();
+      token: options.token,
+      purpose: 'plans',
+      topics: [`${TOPIC_ROOT}/+/plan/ack`],
+      onRefused: options.onRefused,
     });
     this.#client.on('message', (topic) => {
       const busId = topic.split('/')[2];

@@ -27,7 +27,7 @@ export function ReportsForm({ period, buses, fleet, onChange }: ReportsFormProps
   const [chosen, setChosen] = useState<string[]>([...buses]);
   return (
     <form
-      className="reports-form"
+      className="pick-form reports-form"
       onSubmit={(event) => {
         event.preventDefault();
         const value = kind === 'month' ? month : day;

@@ -17,7 +17,7 @@ import { TimelinePanel } from '../panels/timeline/TimelinePanel.js';
 import { Header } from './Header.js';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.js';
 import type { DriverSettings } from './settings.js';
-import { clockTime, useNow } from './time.js';
+import { clockTime, useNow } from '../../time/time.js';
 
 export interface DriverAppProps {
   readonly settings: DriverSettings;

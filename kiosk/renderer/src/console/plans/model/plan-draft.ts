@@ -1,7 +1,7 @@
 // A day plan as the console edits it (pure): text fields as typed, made into a plan message
 // by the shared schema, whose problems come back keyed by the field they are about. A plan
 // starts empty, from the bus's plan of the day, or from a file (a plan or a whole message).
-import { MessageFactory, PlanMessage, ProtocolError, type BodyOf } from '@fsbus/shared';
+import { PlanMessage, ProtocolError, centralPlan, type BodyOf } from '@fsbus/shared';
 
 export interface DraftStop {
   /** The stop's place in the editor (React's key), not part of the plan. */
@@ -211,14 +211,8 @@ export type Checked =
  * `fsbus-central plan publish` stamps it), or its problems by field.
  */
 export function checkDraft(draft: PlanDraft, busId: string, now = new Date()): Checked {
-  const factory = new MessageFactory({
-    busId,
-    source: 'central',
-    clock: () => now,
-    lastSeq: { plan: now.getTime() - 1 },
-  });
   try {
-    return { ok: true, message: factory.create('plan', planBody(draft)) };
+    return { ok: true, message: centralPlan(busId, planBody(draft), now) };
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
     const problems: Record<string, string> = {};

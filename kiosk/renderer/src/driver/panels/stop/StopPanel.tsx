@@ -2,7 +2,7 @@
 // at the stop, and the next stop with its ETA.
 import type { Language, PlanMessage, StopMessage } from '@fsbus/shared';
 import { useText } from '../../i18n/i18n.js';
-import { clockTime } from '../../app/time.js';
+import { clockTime } from '../../../time/time.js';
 import { communeOf, delayOf, minutesUntil } from '../../model/journey.js';
 
 export interface StopPanelProps {

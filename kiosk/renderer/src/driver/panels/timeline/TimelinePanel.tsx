@@ -2,7 +2,7 @@
 // visits and opinions taken there.
 import type { Language, PlanMessage } from '@fsbus/shared';
 import { useText } from '../../i18n/i18n.js';
-import { clockTime } from '../../app/time.js';
+import { clockTime } from '../../../time/time.js';
 import type { TimelineRow } from '../../model/journey.js';
 
 export interface TimelinePanelProps {

@@ -1,9 +1,9 @@
-// Times as the driver reads them: the bus's local time (the plan's time zone), in the display's
-// language, and a clock that moves the screen on every few seconds.
+// Times as the screens show them: a clock time in a given zone and language (24 hours, as plans
+// are written), and the time now for a component, renewed every few seconds.
 import { useEffect, useState } from 'react';
 import type { Language } from '@fsbus/shared';
 
-/** `iso` as hours and minutes in `timeZone`, e.g. 09:30: 24 hours, as the plans are written. */
+/** `iso` as hours and minutes in `timeZone`, e.g. 09:30. */
 export function clockTime(iso: string | number, language: Language, timeZone: string): string {
   return new Intl.DateTimeFormat(language, {
     hour: '2-digit',
