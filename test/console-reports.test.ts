@@ -116,6 +116,10 @@ describe('the staff console’s reports', () => {
       await page.getByRole('heading', { name: `الحافلة ${bus}: ملخص`, exact: false }).waitFor();
       expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
       await checkAccessible(page, 'console-monthly-ar');
+      // The reports in Arabic: charts drawn left to right, their labels whole.
+      await page.getByRole('link', { name: 'العودة إلى التقارير' }).click();
+      await page.locator('.chart svg').first().waitFor();
+      await checkAccessible(page, 'console-reports-ar');
       expect(central.problems()).toEqual([]);
     },
   );

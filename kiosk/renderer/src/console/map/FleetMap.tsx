@@ -89,12 +89,20 @@ export default function FleetMap({ rows, session, language }: FleetMapProps) {
       <figcaption>
         {t('map.description')}{' '}
         <span className="legend" aria-label={t('map.legend')}>
-          <span className="dot alert" aria-hidden="true" /> {t('fleet.condition.alert')}
-          <span className="dot silent" aria-hidden="true" /> {t('fleet.condition.silent')}
-          <span className="dot degraded" aria-hidden="true" /> {t('fleet.condition.degraded')}
-          <span className="dot ok" aria-hidden="true" /> {t('fleet.condition.ok')}
-        </span>{' '}
-        {t('map.noPosition', { count: missing })}
+          <span className="legend-item">
+            <span className="dot alert" aria-hidden="true" /> {t('fleet.condition.alert')}
+          </span>
+          <span className="legend-item">
+            <span className="dot silent" aria-hidden="true" /> {t('fleet.condition.silent')}
+          </span>
+          <span className="legend-item">
+            <span className="dot degraded" aria-hidden="true" /> {t('fleet.condition.degraded')}
+          </span>
+          <span className="legend-item">
+            <span className="dot ok" aria-hidden="true" /> {t('fleet.condition.ok')}
+          </span>
+        </span>
+        <span className="positions">{t('map.noPosition', { count: missing })}</span>
       </figcaption>
     </figure>
   );

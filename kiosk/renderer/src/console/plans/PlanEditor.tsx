@@ -1,7 +1,7 @@
 // The plan editor: a bus's day plan as fields (its id, zone and depot, then each stop), checked
 // with the shared schema as it is typed once a first check was asked for, each problem on its
 // field; publishing is for planners.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { PlanMessage } from '@fsbus/shared';
 import { useText } from '../i18n/i18n.js';
@@ -30,6 +30,11 @@ export function PlanEditor(props: PlanEditorProps) {
   const { t } = useText();
   const { busId, draft, onDraft, canPublish } = props;
   const [checking, setChecking] = useState(false);
+  // Opened further down the page: the keyboard and screen readers go there.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [busId]);
   const [busy, setBusy] = useState(false);
   const check = () => {
     const result = checkDraft(draft, busId);
@@ -72,7 +77,9 @@ export function PlanEditor(props: PlanEditorProps) {
         });
       }}
     >
-      <h3 id="editor-title">{t('plans.editorOf', { bus: busId, date: draft.date })}</h3>
+      <h3 id="editor-title" ref={heading} tabIndex={-1}>
+        {t('plans.editorOf', { bus: busId, date: draft.date })}
+      </h3>
       {canPublish && (
         <label className="field file">
           <span>{t('plans.file')}</span>

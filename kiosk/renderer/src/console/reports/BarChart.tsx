@@ -3,6 +3,7 @@
 // for screen readers; the chart has a label and a description of its own.
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef } from 'react';
+import { useText } from '../i18n/i18n.js';
 
 export interface Bar {
   readonly label: string;
@@ -22,10 +23,12 @@ export interface BarChartProps {
 const BAR_PX = 28;
 
 export function BarChart({ bars, title, unit, colour = '#003b80' }: BarChartProps) {
+  const { t } = useText();
   const holder = useRef<HTMLDivElement>(null);
+  const top = bars.reduce((most, bar) => Math.max(most, bar.value), 0);
   useEffect(() => {
     const element = holder.current;
-    if (element === null) return;
+    if (element === null || top === 0) return;
     const longest = bars.reduce((most, bar) => Math.max(most, bar.label.length), 0);
     const width = Math.max(320, element.clientWidth);
     const chart = Plot.plot({
@@ -34,7 +37,16 @@ export function BarChart({ bars, title, unit, colour = '#003b80' }: BarChartProp
       marginLeft: Math.min(width / 2, 16 + longest * 7.2),
       marginRight: 48,
       ariaDescription: bars.map((bar) => `${bar.label}: ${String(bar.value)}`).join('; '),
-      x: { grid: true, label: unit, labelAnchor: 'right', nice: true },
+      // Counts: whole-number ticks only, at most eight.
+      x: {
+        grid: true,
+        label: unit,
+        labelAnchor: 'right',
+        domain: [0, top],
+        nice: true,
+        ticks: Math.min(8, top),
+        tickFormat: 'd',
+      },
       y: { label: null, domain: bars.map((bar) => bar.label), tickSize: 0 },
       marks: [
         Plot.barX(bars, { x: 'value', y: 'label', fill: colour }),
@@ -58,6 +70,8 @@ export function BarChart({ bars, title, unit, colour = '#003b80' }: BarChartProp
     return () => {
       chart.remove();
     };
-  }, [bars, title, unit, colour]);
+  }, [bars, title, unit, colour, top]);
+  // Nothing counted: said in words, not drawn as a chart of zeros.
+  if (top === 0) return <p className="chart-empty">{t('reports.noRows')}</p>;
   return <div ref={holder} className="chart" />;
 }
