@@ -19,6 +19,9 @@ export function conditionColours(): Record<Condition, string> {
   };
 }
 
+/** The legend's conditions, worst first. */
+const CONDITIONS: readonly Condition[] = ['alert', 'silent', 'degraded', 'ok'];
+
 export interface FleetMapProps {
   readonly rows: readonly FleetRow[];
   readonly session: SessionResponse;
@@ -88,19 +91,13 @@ export default function FleetMap({ rows, session, language }: FleetMapProps) {
       <div ref={element} className="map" />
       <figcaption>
         {t('map.description')}{' '}
-        <span className="legend" aria-label={t('map.legend')}>
-          <span className="legend-item">
-            <span className="dot alert" aria-hidden="true" /> {t('fleet.condition.alert')}
-          </span>
-          <span className="legend-item">
-            <span className="dot silent" aria-hidden="true" /> {t('fleet.condition.silent')}
-          </span>
-          <span className="legend-item">
-            <span className="dot degraded" aria-hidden="true" /> {t('fleet.condition.degraded')}
-          </span>
-          <span className="legend-item">
-            <span className="dot ok" aria-hidden="true" /> {t('fleet.condition.ok')}
-          </span>
+        <span className="legend">
+          {CONDITIONS.map((condition) => (
+            <span key={condition} className="legend-item">
+              <span className={`dot ${condition}`} aria-hidden="true" />{' '}
+              {t(`fleet.condition.${condition}`)}
+            </span>
+          ))}
         </span>
         <span className="positions">{t('map.noPosition', { count: missing })}</span>
       </figcaption>
