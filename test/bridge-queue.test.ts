@@ -13,6 +13,7 @@ import {
   EXAMPLES,
   MessageFactory,
   QueueMessage,
+  serviceDate,
   topicFor,
   type BodyOf,
   type Config,
@@ -137,6 +138,8 @@ async function bus() {
       { qos: 1 },
     );
   return {
+    dir,
+    config,
     onboard,
     start,
     queue,
@@ -147,6 +150,37 @@ async function bus() {
     kiosk1,
     stop: () => bridge?.stop(),
   };
+}
+
+/**
+ * A one-stop plan for today in a zone where the date is not Paris's now (Paris is the bridge's
+ * zone until it has a plan).
+ */
+function planElsewhere() {
+  const now = Date.now();
+  const parisHour = Number(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    }).format(now),
+  );
+  // UTC-12 is 13 or 14 hours behind Paris, UTC+14 12 or 13 ahead.
+  const [timeZone, offset] = parisHour < 12 ? ['Etc/GMT+12', '-12:00'] : ['Etc/GMT-14', '+14:00'];
+  const date = serviceDate(now, timeZone);
+  expect(date).not.toBe(serviceDate(now, 'Europe/Paris'));
+  const plan = new MessageFactory({ busId: BUS, source: 'central' }).create('plan', {
+    ...EXAMPLES.plan,
+    date,
+    timeZone,
+    depot: null,
+    stops: EXAMPLES.plan.stops.slice(0, 1).map((stop) => ({
+      ...stop,
+      arrival: `${date}T00:00:00${offset}`,
+      departure: `${date}T23:59:00${offset}`,
+    })),
+  });
+  return { date, plan };
 }
 
 describe('the bridge keeps the queue', () => {
@@ -274,5 +308,55 @@ describe('the bridge keeps the queue', () => {
       () => `the attendance of the new day: ${JSON.stringify(attendance())}`,
     );
     expect(attendance()).toMatchObject({ today: { visits: 0, opinions: 0 }, stops: [] });
+  }, 60_000);
+
+  it('judges the service day in the time zone of the plan it starts with', async () => {
+    const { date, plan } = planElsewhere();
+    const { dir, config, start, queue, attendance, checkIn } = await bus();
+    const planFile = path.join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    await start({ ...config, stops: { ...config.stops, planFile } });
+    await until(
+      () => queue()?.date === date,
+      () => `the plan's day: ${JSON.stringify(queue())}`,
+    );
+    await checkIn('A', 1);
+    await until(
+      () => queue()?.waiting === 1,
+      () => `a turn taken: ${JSON.stringify(queue())}`,
+    );
+    await until(() => attendance()?.today.visits === 1, 'a visit counted');
+    expect(attendance()?.date).toBe(date);
+  }, 60_000);
+
+  it('goes on with the day under its new date when a plan names another time zone', async () => {
+    const { date, plan } = planElsewhere();
+    const { onboard, start, queue, attendance, checkIn } = await bus();
+    await start();
+    await checkIn('A', 1);
+    await until(() => queue()?.waiting === 1, 'a turn taken in Paris’s day');
+    await until(() => attendance()?.today.visits === 1, 'a visit counted');
+    expect(queue()?.date).toBe(serviceDate(Date.now(), 'Europe/Paris'));
+    // The plan comes retained on board (as after a lost store), in another zone.
+    const planner = await login(onboard.url, 'bridge');
+    cleanups.push(() => planner.endAsync());
+    await planner.publishAsync(topicFor('plan', BUS), JSON.stringify(plan), {
+      qos: 1,
+      retain: true,
+    });
+    await until(
+      () => queue()?.date === date,
+      () => `the day's new date: ${JSON.stringify(queue())}`,
+    );
+    expect(queue()).toMatchObject({ waiting: 1, lastIssued: { A: 1 } });
+    await until(() => attendance()?.date === date, 'the counts under the new date');
+    expect(attendance()?.today.visits).toBe(1);
+    // Today's visits go on counting.
+    await checkIn('A', 2);
+    await until(
+      () => queue()?.waiting === 2,
+      () => `a second turn: ${JSON.stringify(queue())}`,
+    );
+    await until(() => attendance()?.today.visits === 2, 'a second visit counted');
   }, 60_000);
 });

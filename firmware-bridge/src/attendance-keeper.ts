@@ -98,6 +98,12 @@ export class AttendanceKeeper {
     return this.#counts.metrics();
   }
 
+  /** The service day's time zone changed: today's counts go on under today's date there. */
+  zoneChanged(): void {
+    if (this.#attendance.redate(serviceDate(this.#options.now(), this.#options.timeZone())))
+      this.#stage();
+  }
+
   #newDay(): void {
     const today = serviceDate(this.#options.now(), this.#options.timeZone());
     if (this.#attendance.startDay(today)) this.#stage();

@@ -122,7 +122,7 @@ export async function startCounterPipeline(
     logger.error({ err: (error as Error).message }, 'saved door counts unusable: starting afresh');
   }
   const doorCounts = new DoorCounts({}, stored.doors);
-  const occupancy = new Occupancy({ timeZone: options.timeZone(), at: now() }, stored.occupancy);
+  const occupancy = new Occupancy({ timeZone: options.timeZone, at: now() }, stored.occupancy);
   const save = () => {
     const value: StoredCounter = { doors: doorCounts.snapshot(), occupancy: occupancy.snapshot() };
     options.state.stage(STATE_KEY, JSON.stringify(value));

@@ -280,7 +280,10 @@ export async function startBridge({
       opened.outbox.stage(key, value);
     },
   };
-  const timeZone = () => plans.current?.timeZone ?? DEFAULT_TIME_ZONE;
+  // The plan the bridge starts with (set once all is wired, below) judges the service day from
+  // the start: the keepers start their day before it is set.
+  const startPlan = filePlan ?? loaded.stored.plan;
+  const timeZone = () => (plans.current ?? startPlan)?.timeZone ?? DEFAULT_TIME_ZONE;
   // The queue and the day's attendance, from the kiosks' and the driver's messages.
   const visitors = new VisitorSide({
     logger,
@@ -491,8 +494,7 @@ export async function startBridge({
     onState,
   });
 
-  if (filePlan !== null) plans.set(filePlan, 'stops.planFile');
-  else if (loaded.stored.plan !== null) plans.set(loaded.stored.plan, 'saved');
+  if (startPlan !== null) plans.set(startPlan, filePlan === null ? 'saved' : 'stops.planFile');
   try {
     counter = await startCounterPipeline({
       counter: config.counter,

@@ -125,6 +125,14 @@ export class QueueKeeper {
     return outcome !== 'late';
   }
 
+  /** The service day's time zone changed: today's queue goes on under today's date there. */
+  zoneChanged(): void {
+    const today = serviceDate(this.#options.now(), this.#options.timeZone());
+    if (!this.#queue.redate(today)) return;
+    this.#options.logger.info({ date: today }, 'queue: the day’s date in the plan’s time zone');
+    this.#stage();
+  }
+
   #newDay(): void {
     const today = serviceDate(this.#options.now(), this.#options.timeZone());
     if (!this.#queue.startDay(today)) return;

@@ -37,9 +37,14 @@ export interface VisitorSideOptions {
 export class VisitorSide {
   readonly #queue: QueueKeeper;
   readonly #attendance: AttendanceKeeper;
+  readonly #timeZone: () => string;
+  /** The zone the day is judged in: a plan naming another one moves today's date, not the day. */
+  #zone: string;
 
   constructor(options: VisitorSideOptions) {
     const { logger, now, timeZone, state } = options;
+    this.#timeZone = timeZone;
+    this.#zone = timeZone();
     const timeOf = (ts: string) => (options.simulated ? now() : Date.parse(ts));
     this.#queue = new QueueKeeper({
       logger: logger.child({ component: 'queue' }),
@@ -82,8 +87,14 @@ export class VisitorSide {
     };
   }
 
-  /** A new service day when due, and the queue's estimate as time goes by. */
+  /** A new service day when due (or today's date in a new zone), and the queue's estimate. */
   tick(): void {
+    const zone = this.#timeZone();
+    if (zone !== this.#zone) {
+      this.#zone = zone;
+      this.#queue.zoneChanged();
+      this.#attendance.zoneChanged();
+    }
     this.#queue.tick();
     this.#attendance.tick();
   }

@@ -71,4 +71,17 @@ describe('the attendance of the day', () => {
     expect(attendance.count(message('visit', null, '2026-11-25'))).toBe('counted');
     expect(attendance.view()).toMatchObject({ date: '2026-11-25', today: { visits: 1 } });
   });
+
+  it('goes on counting the day under another date (a plan in another zone)', () => {
+    const attendance = new Attendance(emptyAttendance(DAY));
+    attendance.count(message('visit', 'mairie'));
+    expect(attendance.redate(DAY)).toBe(false);
+    expect(attendance.redate('2026-11-22')).toBe(true);
+    expect(attendance.count(message('opinion', 'mairie', '2026-11-22'))).toBe('counted');
+    expect(attendance.view()).toEqual({
+      date: '2026-11-22',
+      today: { visits: 1, opinions: 1 },
+      stops: [{ stopId: 'mairie', visits: 1, opinions: 1 }],
+    });
+  });
 });

@@ -55,6 +55,13 @@ export class Attendance {
     return true;
   }
 
+  /** The same day under another date (a plan named another time zone): the counts go on. */
+  redate(date: string): boolean {
+    if (date === this.#state.date) return false;
+    this.#state = { ...this.#state, date };
+    return true;
+  }
+
   /**
    * Counts a visit or an opinion of the current day, or of a later one (which starts it). One of
    * an earlier day (it waited in the broker across midnight) is not today's; central counts it

@@ -10,7 +10,8 @@ const event = (time: number, inCount: number, out: number, door = 1) => ({
   out,
   quality: 'ok' as const,
 });
-const options = { timeZone: 'Europe/Paris', at: at('07:00:00') };
+const paris = () => 'Europe/Paris';
+const options = { timeZone: paris, at: at('07:00:00') };
 
 describe('Occupancy', () => {
   it('counts people on board, the day and the current stop', () => {
@@ -96,16 +97,38 @@ describe('Occupancy', () => {
     const saved = JSON.parse(JSON.stringify(occupancy.snapshot())) as ReturnType<
       Occupancy['snapshot']
     >;
-    const same = new Occupancy({ timeZone: 'Europe/Paris', at: at('10:00:00') }, saved);
+    const same = new Occupancy({ timeZone: paris, at: at('10:00:00') }, saved);
     expect(same.view(at('10:00:00'))).toMatchObject({ onBoard: 3, today: { in: 4, out: 1 } });
-    const next = new Occupancy(
-      { timeZone: 'Europe/Paris', at: at('07:00:00', '2026-11-24') },
-      saved,
-    );
+    const next = new Occupancy({ timeZone: paris, at: at('07:00:00', '2026-11-24') }, saved);
     expect(next.view(at('07:00:00', '2026-11-24'))).toMatchObject({
       onBoard: 0,
       date: '2026-11-24',
       lastReset: { reason: 'new_day' },
+    });
+  });
+
+  it('goes on with the day under its date in a new time zone, then starts the next at its midnight', () => {
+    let zone = 'Europe/Paris';
+    const occupancy = new Occupancy({ timeZone: () => zone, at: at('17:00:00') });
+    occupancy.add(event(at('17:30:00'), 4, 1), null);
+    // A plan in Guadeloupe (UTC-4): at 19:00 in Paris it is 14:00 the same day there.
+    zone = 'America/Guadeloupe';
+    expect(occupancy.view(at('19:00:00'))).toMatchObject({
+      onBoard: 3,
+      date: '2026-11-23',
+      today: { in: 4, out: 1 },
+    });
+    // Past midnight in Paris, still the 23rd there.
+    occupancy.add(event(at('00:30:00', '2026-11-24'), 1, 0), null);
+    expect(occupancy.view(at('00:30:00', '2026-11-24'))).toMatchObject({
+      onBoard: 4,
+      date: '2026-11-23',
+    });
+    // Midnight in Guadeloupe: a new day.
+    expect(occupancy.view(at('05:01:00', '2026-11-24'))).toMatchObject({
+      onBoard: 0,
+      date: '2026-11-24',
+      today: { in: 0, out: 0 },
     });
   });
 

@@ -16,14 +16,18 @@ export interface OccupancySnapshot {
 }
 
 export class Occupancy {
-  readonly #timeZone: string;
+  /** The service day's time zone (the plan's). */
+  readonly #timeZone: () => string;
+  /** The zone the day was last judged in: a plan naming another one moves its date only. */
+  #zone: string;
   #state: OccupancySnapshot;
   #inDepot = false;
 
   /** A fresh count starts at 0 (reason `start`), unless a snapshot of the same day is given. */
-  constructor(options: { timeZone: string; at: number }, snapshot?: OccupancySnapshot) {
+  constructor(options: { timeZone: () => string; at: number }, snapshot?: OccupancySnapshot) {
     this.#timeZone = options.timeZone;
-    const today = serviceDate(options.at, options.timeZone);
+    this.#zone = options.timeZone();
+    const today = serviceDate(options.at, this.#zone);
     this.#state =
       snapshot?.date === today
         ? snapshot
@@ -82,10 +86,20 @@ export class Occupancy {
     this.#state = { ...this.#state, onBoard, lastReset: { at, reason } };
   }
 
-  /** Starts a new service day when `at` is in one: the day's totals and onBoard go to 0. */
+  /**
+   * Starts a new service day when `at` is in one: the day's totals and onBoard go to 0. In a
+   * new time zone, the day goes on under its date there.
+   */
   #rollDay(at: number): boolean {
-    const date = serviceDate(at, this.#timeZone);
+    const zone = this.#timeZone();
+    const date = serviceDate(at, zone);
+    const newZone = zone !== this.#zone;
+    this.#zone = zone;
     if (date === this.#state.date) return false;
+    if (newZone) {
+      this.#state = { ...this.#state, date };
+      return false;
+    }
     this.#state = {
       onBoard: 0,
       date,

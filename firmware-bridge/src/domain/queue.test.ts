@@ -149,6 +149,17 @@ describe('the queue', () => {
     q.visit({ id: id(), turn: 1, series: 'A', date: '2026-11-25', at: T0 });
     expect(q.view(T0, 'mairie')).toMatchObject({ date: '2026-11-25', issued: 1 });
   });
+
+  it('goes on with the day under another date, earlier or later (a plan in another zone)', () => {
+    const { q, visit } = queue();
+    visit(0, 1);
+    expect(q.redate(DAY)).toBe(false);
+    expect(q.redate('2026-11-22')).toBe(true);
+    expect(q.view(T0, null)).toMatchObject({ date: '2026-11-22', issued: 1, waiting: 1 });
+    expect(q.visit({ id: id(), turn: 2, series: 'A', date: '2026-11-22', at: T0 })).toBe('issued');
+    expect(q.redate('2026-11-23')).toBe(true);
+    expect(q.view(T0, null)).toMatchObject({ date: DAY, issued: 2, waiting: 2 });
+  });
 });
 
 describe('the estimated wait', () => {

@@ -115,6 +115,16 @@ export class Queue {
     return true;
   }
 
+  /**
+   * The same day under another date (a plan named another time zone): the people waiting and
+   * the numbering go on. True when the date changed.
+   */
+  redate(date: string): boolean {
+    if (date === this.#state.date) return false;
+    this.#state = { ...this.#state, date };
+    return true;
+  }
+
   /** A check-in from a kiosk, on the service day `date` (the visit's own). */
   visit(visit: { id: string; turn: number; series?: TurnSeries; date: string; at: number }) {
     if (this.#state.applied.includes(visit.id)) return 'repeat';
