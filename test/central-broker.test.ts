@@ -69,9 +69,9 @@ function bodyOf<S extends 'visit' | 'plan' | 'gnss'>(stream: S): BodyOf<S> {
 const visitBody = () => bodyOf('visit');
 const planBody = () => bodyOf('plan');
 
-function count(running: InProcessCentral, sql: string, ...params: unknown[]): number {
-  const row = running.central.store.db.prepare(sql).get(...params) as { n: number };
-  return row.n;
+async function count(running: InProcessCentral, sql: string, ...params: string[]) {
+  const [row] = await running.central.store.query<{ n: number }>(sql, params);
+  return row?.n;
 }
 
 /** Resolves with the first message on `topic` (a retained one at once), or null after `ms`. */
@@ -157,7 +157,7 @@ describe('fsbus-central lanes', () => {
     const own = kioskOf(A).create('visit', visitBody());
     await bus.publishAsync(topicFor('visit', A), JSON.stringify(own), { qos: 1 });
     // The PUBACK left only once the row was committed.
-    expect(count(running, 'SELECT count(*) AS n FROM visits WHERE id = ?', own.id)).toBe(1);
+    expect(await count(running, 'SELECT count(*) AS n FROM visits WHERE id = ?', own.id)).toBe(1);
 
     const asB = kioskOf(B).create('visit', visitBody());
     await bus.publishAsync(topicFor('visit', B), JSON.stringify(asB), { qos: 1 });
@@ -168,8 +168,8 @@ describe('fsbus-central lanes', () => {
     const plan = new MessageFactory({ busId: A, source: 'bridge' }).create('plan', planBody());
     await bus.publishAsync(topicFor('plan', A), JSON.stringify(plan), { qos: 1, retain: true });
 
-    expect(count(running, 'SELECT count(*) AS n FROM visits')).toBe(1);
-    expect(count(running, 'SELECT count(*) AS n FROM plans')).toBe(0);
+    expect(await count(running, 'SELECT count(*) AS n FROM visits')).toBe(1);
+    expect(await count(running, 'SELECT count(*) AS n FROM plans')).toBe(0);
     const metrics = running.central.metrics.snapshot();
     expect(metrics.rejected_acl).toBe(2);
     expect(metrics.rejected_bus_mismatch).toBe(1);
@@ -254,9 +254,9 @@ describe('fsbus-central recorder', () => {
       visit.id,
       later.id,
     ]);
-    expect(count(running, 'SELECT count(*) AS n FROM visits')).toBe(2);
+    expect(await count(running, 'SELECT count(*) AS n FROM visits')).toBe(2);
     expect(
-      count(running, 'SELECT count(*) AS n FROM visit_partners WHERE visit_id = ?', visit.id),
+      await count(running, 'SELECT count(*) AS n FROM visit_partners WHERE visit_id = ?', visit.id),
     ).toBe(visit.partners.length);
     expect(running.central.recorder.stats()).toMatchObject({ recorded: 2, duplicates: 1 });
   });
@@ -312,7 +312,7 @@ describe('fsbus-central limits', () => {
       const visit = kiosk.create('visit', visitBody());
       await calm.publishAsync(topicFor('visit', B), JSON.stringify(visit), { qos: 1 });
     }
-    expect(count(running, 'SELECT count(*) AS n FROM visits WHERE bus_id = ?', B)).toBe(5);
+    expect(await count(running, 'SELECT count(*) AS n FROM visits WHERE bus_id = ?', B)).toBe(5);
     expect(running.central.metrics.snapshot().flood_disconnects).toBe(1);
     expect(running.logs.some((line) => String(line.msg).includes('kept sending'))).toBe(true);
   });

@@ -35,14 +35,15 @@ export interface CentralSetup {
 }
 
 /**
- * A folder with a test CA, a central config (TLS on a free port, WSS off unless asked) and a
- * credentials file with these accounts.
+ * A folder with a test CA, a central config (TLS on a free port, WSS off unless asked, `more`
+ * keys at the top: a recorder, a cluster) and a credentials file with these accounts.
  */
 export async function centralSetup(
   dir: string,
   accounts: readonly { username: string; role: CentralRole }[],
   mqttKeys: Record<string, unknown> = {},
   httpKeys: Record<string, unknown> = {},
+  more: Record<string, unknown> = {},
 ): Promise<CentralSetup> {
   mkdirSync(dir, { recursive: true });
   const pki = await makePki(dir);
@@ -60,6 +61,7 @@ export async function centralSetup(
         tls: { certFile: pki.certFile, keyFile: pki.keyFile },
         ...mqttKeys,
       },
+      ...more,
     })}\n`,
   );
   const config = loadCentralConfig({ file: configFile });

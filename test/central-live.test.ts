@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import { TZDate } from '@date-fns/tz';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CENTRAL_ALERTS_TOPIC,
   EXAMPLES,
@@ -26,6 +26,7 @@ import {
   connected,
   startCentralHere,
 } from './central-harness.js';
+import { STORAGES, type StorageUnderTest } from './recorder-storages.js';
 
 const BUS = 'bfs-87-012';
 const OTHER = 'bfs-23-004';
@@ -50,17 +51,23 @@ function bodyOf<S extends Stream>(stream: S, changes: Partial<BodyOf<S>> = {}): 
   return { ...body, ...changes } as BodyOf<S>;
 }
 
-async function centralWithBuses() {
+async function centralWithBuses(storage: StorageUnderTest) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-live-'));
   cleanups.push(() => {
     rmSync(dir, { recursive: true, force: true });
   });
-  const setup = await centralSetup(dir, [
-    { username: BUS, role: 'bus' },
-    { username: OTHER, role: 'bus' },
-    { username: 'marie', role: 'staff' },
-    { username: 'paul', role: 'planner' },
-  ]);
+  const setup = await centralSetup(
+    dir,
+    [
+      { username: BUS, role: 'bus' },
+      { username: OTHER, role: 'bus' },
+      { username: 'marie', role: 'staff' },
+      { username: 'paul', role: 'planner' },
+    ],
+    {},
+    {},
+    { recorder: storage.config(await storage.place()) },
+  );
   const running = await startCentralHere(setup);
   cleanups.push(() => running.stop());
   const clients = new Map<string, Awaited<ReturnType<typeof connected>>>();
@@ -99,9 +106,12 @@ function local(instant: number): string {
   return `${String(date.getFullYear())}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}:00${offset >= 0 ? '+' : '-'}${two(Math.trunc(offset / 60))}:${two(offset % 60)}`;
 }
 
-describe('central live views', () => {
+describe.each(STORAGES.map((make) => make()))('central live views on $name', (storage) => {
+  beforeAll(() => storage.setUp(), 60_000);
+  afterAll(() => storage.tearDown());
+
   it('gives the fleet now, a GTFS-RT VehiclePositions feed and APC door counts', async () => {
-    const { setup, send, port } = await centralWithBuses();
+    const { setup, send, port } = await centralWithBuses(storage);
     const now = Date.now();
     const at = (offsetMs: number) => () => new Date(now + offsetMs);
     const bridge = new MessageFactory({ busId: BUS, source: 'bridge', clock: at(-60_000) });
@@ -224,7 +234,7 @@ describe('central live views', () => {
   });
 
   it('gives a bus’s day: the plan and its acknowledgement, stops planned against actual', async () => {
-    const { setup, send, port } = await centralWithBuses();
+    const { setup, send, port } = await centralWithBuses(storage);
     const date = '2026-11-23';
     const plan = new MessageFactory({ busId: BUS, source: 'central' }).create(
       'plan',
@@ -279,7 +289,7 @@ describe('central live views', () => {
     'raises alerts, in the API and retained for the console, and clears them',
     { timeout: 200_000 },
     async () => {
-      const { setup, running, send, port } = await centralWithBuses();
+      const { setup, running, send, port } = await centralWithBuses(storage);
       const staff = await connected(connectToCentral(setup, 'marie'));
       cleanups.push(() => staff.endAsync(true));
       const received: AlertsMessage[] = [];

@@ -105,9 +105,9 @@ async function busWithCentral(planFileOnBus: string | null = null) {
     ).then((code) => ({ code, output: io.lines.join('') }));
   };
   const acks = () =>
-    central.central.store.db
-      .prepare('SELECT plan_id AS planId, outcome, reason FROM plan_acks ORDER BY seq')
-      .all();
+    central.central.store.query<{ planId: string; outcome: string; reason: string | null }>(
+      'SELECT plan_id AS "planId", outcome, reason FROM plan_acks ORDER BY seq',
+    );
   return { dir, onboard, bridge, publish, acks };
 }
 
@@ -121,8 +121,14 @@ describe('a day plan from central', () => {
 
     const first = await publish(planFile(dir, `${BUS}-today-v1`));
     expect(first).toMatchObject({ code: 0 });
-    await until(() => acks().length === 1, 'the plan acknowledged at central', 15_000);
-    expect(acks()).toEqual([{ planId: `${BUS}-today-v1`, outcome: 'accepted', reason: null }]);
+    await until(
+      async () => (await acks()).length === 1,
+      'the plan acknowledged at central',
+      15_000,
+    );
+    expect(await acks()).toEqual([
+      { planId: `${BUS}-today-v1`, outcome: 'accepted', reason: null },
+    ]);
     await until(
       () => seen.some((m) => (JSON.parse(m.payload) as PlanMessage).planId === `${BUS}-today-v1`),
       'the plan on board',
@@ -130,11 +136,8 @@ describe('a day plan from central', () => {
 
     // A new version replaces it; the held one is not acknowledged again.
     expect(await publish(planFile(dir, `${BUS}-today-v2`))).toMatchObject({ code: 0 });
-    await until(() => acks().length === 2, 'the new version acknowledged', 15_000);
-    expect(acks().map((ack) => (ack as { planId: string }).planId)).toEqual([
-      `${BUS}-today-v1`,
-      `${BUS}-today-v2`,
-    ]);
+    await until(async () => (await acks()).length === 2, 'the new version acknowledged', 15_000);
+    expect((await acks()).map((ack) => ack.planId)).toEqual([`${BUS}-today-v1`, `${BUS}-today-v2`]);
   }, 60_000);
 
   it('is refused when the file is no plan, or the account is no planner', async () => {
@@ -164,7 +167,9 @@ describe('a day plan from central', () => {
     writeFileSync(onBus, JSON.stringify({ ...EXAMPLES.plan, busId: BUS, planId: `${BUS}-file` }));
     const { dir: busDir, publish, acks } = await busWithCentral(onBus);
     expect(await publish(planFile(busDir, `${BUS}-central`))).toMatchObject({ code: 0 });
-    await until(() => acks().length === 1, 'the plan acknowledged', 15_000);
-    expect(acks()).toEqual([{ planId: `${BUS}-central`, outcome: 'ignored', reason: 'plan_file' }]);
+    await until(async () => (await acks()).length === 1, 'the plan acknowledged', 15_000);
+    expect(await acks()).toEqual([
+      { planId: `${BUS}-central`, outcome: 'ignored', reason: 'plan_file' },
+    ]);
   }, 60_000);
 });

@@ -151,12 +151,12 @@ export function collect(client: MqttClient): { topic: string; payload: string; r
 
 /** Waits until `condition` holds, polling; fails with `what` after the deadline. */
 export async function until(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   what: string | (() => string),
   deadlineMs = 5000,
 ): Promise<void> {
   const end = Date.now() + deadlineMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > end) {
       throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     }

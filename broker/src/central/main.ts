@@ -11,7 +11,8 @@ import { Authenticator } from '../auth/authenticator.js';
 import { installHooks } from '../hooks.js';
 import { openBrokerStore } from '../persistence/level.js';
 import { Recorder } from '../recorder/recorder.js';
-import { openSqliteStore, type SqliteStore } from '../recorder/sqlite-store.js';
+import { openRecorderStore } from '../recorder/open-store.js';
+import type { RecorderStore } from '../recorder/store.js';
 import { Metrics } from '../status/metrics.js';
 import { compiledSchemaCheck } from '../validation/compiled-schema-check.js';
 import { CredentialsBook, CredentialsError } from './credentials.js';
@@ -38,7 +39,7 @@ export interface RunningCentral extends Running {
   readonly metrics: Metrics;
   readonly recorder: Recorder;
   /** The recorder's database, for the queries of reports and the API. */
-  readonly store: SqliteStore;
+  readonly store: RecorderStore;
 }
 
 /** Logins that may wait for their password check: a fleet of thousands reconnecting. */
@@ -85,11 +86,7 @@ export async function startCentral({
     );
   }
 
-  const store = openSqliteStore(config.recorder.path, {
-    onCheckpointFailure: (error) => {
-      logger.warn({ err: error }, 'recorder: WAL checkpoints run in the writer again');
-    },
-  });
+  const store = await openRecorderStore(config.recorder, logger.child({ component: 'recorder' }));
   const recorder = new Recorder({
     store,
     commitWindowMs: config.recorder.commitWindowMs,

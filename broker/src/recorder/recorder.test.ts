@@ -1,21 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, MessageFactory, topicFor, type BodyOf } from '@fsbus/shared';
+// The recorder on each storage (SQLite, and a real PostgreSQL server): the same tests.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EXAMPLES,
+  MessageFactory,
+  topicFor,
+  type BodyOf,
+  type MessageOf,
+  type Stream,
+} from '@fsbus/shared';
+import { STORAGES } from '../../../test/recorder-storages.js';
 import { Recorder, type Recorded } from './recorder.js';
-import { openSqliteStore } from './sqlite-store.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function file(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-recorder-'));
-  dirs.push(dir);
-  return path.join(dir, 'central.sqlite');
-}
+import type { ArrivedMessage, RecorderStore } from './store.js';
 
 /** The recorder's callback as a promise. */
 function record(recorder: Recorder, topic: string, payload: Buffer): Promise<Recorded> {
@@ -35,9 +30,18 @@ const visitBody = (): BodyOf<'visit'> => {
   ) as BodyOf<'visit'>;
 };
 
-describe('Recorder', () => {
+describe.each(STORAGES.map((make) => make()))('Recorder on $name', (storage) => {
+  beforeAll(() => storage.setUp(), 60_000);
+  afterAll(() => storage.tearDown());
+  const stores: RecorderStore[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close().catch(() => undefined);
+  });
+  /** A new, empty store. */
+  const fresh = async () => storage.open(await storage.place());
+
   it('stores each message once, in one commit per window, and says which were new', async () => {
-    const recorder = new Recorder({ store: openSqliteStore(file()), commitWindowMs: 20 });
+    const recorder = new Recorder({ store: await fresh(), commitWindowMs: 20 });
     const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
     const first = Buffer.from(JSON.stringify(kiosk.create('visit', visitBody())));
     const second = Buffer.from(JSON.stringify(kiosk.create('visit', visitBody())));
@@ -54,17 +58,17 @@ describe('Recorder', () => {
   });
 
   it('keeps its seq tracks across a restart', async () => {
-    const at = file();
+    const at = await storage.place();
     const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
     const topic = topicFor('visit', BUS);
     const send = (recorder: Recorder) =>
       record(recorder, topic, Buffer.from(JSON.stringify(kiosk.create('visit', visitBody()))));
-    const before = new Recorder({ store: openSqliteStore(at), commitWindowMs: 5 });
+    const before = new Recorder({ store: await storage.open(at), commitWindowMs: 5 });
     await send(before);
     await send(before);
     await before.stop();
     kiosk.create('visit', visitBody()); // a seq that never arrives
-    const after = new Recorder({ store: openSqliteStore(at), commitWindowMs: 5 });
+    const after = new Recorder({ store: await storage.open(at), commitWindowMs: 5 });
     await send(after);
     expect(await after.tracks()).toEqual([
       expect.objectContaining({ messages: 3, firstSeq: 0, lastSeq: 3, gaps: 1, missing: 1 }),
@@ -73,11 +77,13 @@ describe('Recorder', () => {
   });
 
   it('records the rest of a batch when the database refuses one message of it', async () => {
-    const store = openSqliteStore(file());
+    const store = await fresh();
     const recorder = new Recorder({ store, commitWindowMs: 20 });
-    store.db.exec(
-      "CREATE TRIGGER refuse BEFORE INSERT ON visits WHEN NEW.seq = 1 BEGIN SELECT RAISE(ABORT, 'refused'); END",
-    );
+    await storage.exec(store, {
+      sqlite:
+        "CREATE TRIGGER refuse BEFORE INSERT ON visits WHEN NEW.seq = 1 BEGIN SELECT RAISE(ABORT, 'refused'); END",
+      postgres: refuseOnPostgres('refused', 'WHEN (NEW.seq = 1)'),
+    });
     const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
     const topic = topicFor('visit', BUS);
     const payloads = [0, 1, 2].map(() =>
@@ -86,15 +92,18 @@ describe('Recorder', () => {
     const results = await Promise.allSettled(payloads.map((p) => record(recorder, topic, p)));
     expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value))).toEqual([
       'new',
-      'SqliteError: refused',
+      expect.stringMatching(/refused/),
       'new',
     ]);
-    expect(store.db.prepare('SELECT seq FROM visits ORDER BY seq').pluck().all()).toEqual([0, 2]);
+    expect(await store.query('SELECT seq FROM visits ORDER BY seq')).toEqual([
+      { seq: 0 },
+      { seq: 2 },
+    ]);
     await recorder.stop();
   });
 
   it('keeps a fix whose time the bridge did not trust (fixTime null), and all its fields', async () => {
-    const store = openSqliteStore(file());
+    const store = await fresh();
     const recorder = new Recorder({ store, commitWindowMs: 5 });
     const bridge = new MessageFactory({ busId: BUS, source: 'bridge' });
     const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
@@ -105,16 +114,14 @@ describe('Recorder', () => {
     expect(
       await record(recorder, topicFor('gnss', BUS), Buffer.from(JSON.stringify(message))),
     ).toBe('new');
-    expect(store.db.prepare('SELECT fix_time, vdop, eph FROM fixes').get()).toEqual({
-      fix_time: null,
-      vdop: 1.4,
-      eph: 3.5,
-    });
+    expect(await store.query('SELECT fix_time, vdop, eph FROM fixes')).toEqual([
+      { fix_time: null, vdop: 1.4, eph: 3.5 },
+    ]);
     await recorder.stop();
   });
 
   it('tells the rest of a batch when the callback of one message throws', async () => {
-    const recorder = new Recorder({ store: openSqliteStore(file()), commitWindowMs: 20 });
+    const recorder = new Recorder({ store: await fresh(), commitWindowMs: 20 });
     const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
     const topic = topicFor('visit', BUS);
     const payload = () => Buffer.from(JSON.stringify(kiosk.create('visit', visitBody())));
@@ -127,18 +134,56 @@ describe('Recorder', () => {
   });
 
   it('acknowledges nothing of a batch whose commit fails', async () => {
-    const store = openSqliteStore(file());
+    const store = await fresh();
     const recorder = new Recorder({ store, commitWindowMs: 5 });
-    store.db.exec(
-      "CREATE TRIGGER refuse BEFORE INSERT ON visits BEGIN SELECT RAISE(ABORT, 'disk full'); END",
-    );
+    await storage.exec(store, {
+      sqlite:
+        "CREATE TRIGGER refuse BEFORE INSERT ON visits BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      postgres: refuseOnPostgres('disk full', ''),
+    });
     const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
     const payload = Buffer.from(JSON.stringify(kiosk.create('visit', visitBody())));
     await expect(record(recorder, topicFor('visit', BUS), payload)).rejects.toThrow(/disk full/);
     expect(recorder.stats()).toMatchObject({ recorded: 0, commit_failures: 1 });
     expect(await recorder.tracks()).toEqual([]);
-    store.db.exec('DROP TRIGGER refuse');
+    await storage.exec(store, {
+      sqlite: 'DROP TRIGGER refuse',
+      postgres: 'DROP TRIGGER refuse ON visits',
+    });
     expect(await record(recorder, topicFor('visit', BUS), payload)).toBe('new');
     await recorder.stop();
   });
+
+  it('refuses a re-sent fix by its key, and a message twice in one batch once', async () => {
+    const store = await fresh();
+    const bus = new MessageFactory({ busId: BUS, source: 'bridge' });
+    const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
+    const fix = Object.fromEntries(
+      Object.entries(EXAMPLES.gnss).filter(([key]) => !envelope.has(key)),
+    ) as BodyOf<'gnss'>;
+    const arrived = (message: MessageOf<Stream>): ArrivedMessage => ({
+      stream: 'gnss',
+      message,
+      payload: Buffer.from(JSON.stringify(message)),
+      receivedAt: 0,
+    });
+    const batch = [0, 1, 2].map(() => arrived(bus.create('gnss', fix) as MessageOf<Stream>));
+    expect(await store.write(batch)).toEqual([true, true, true]);
+    expect(await store.write(batch.slice(1))).toEqual([false, false]);
+    const again = arrived(bus.create('gnss', fix));
+    expect(await store.write([again, again])).toEqual([true, false]);
+    const rows = await store.query<{ seq: number }>('SELECT seq FROM fixes ORDER BY seq');
+    expect(rows.map((row) => row.seq)).toEqual([0, 1, 2, 3]);
+    expect(await store.tracks()).toEqual([
+      expect.objectContaining({ messages: 4, firstSeq: 0, lastSeq: 3, gaps: 0 }),
+    ]);
+    stores.push(store);
+  });
 });
+
+/** A trigger that refuses inserts into visits (`when`: which), on PostgreSQL. */
+function refuseOnPostgres(message: string, when: string): string {
+  return `CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION '${message}'; END $$;
+    CREATE TRIGGER refuse BEFORE INSERT ON visits FOR EACH ROW ${when} EXECUTE FUNCTION refuse();`;
+}

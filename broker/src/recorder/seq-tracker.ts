@@ -32,6 +32,22 @@ export function isRestartJump(seq: number): boolean {
   return seq % BRIDGE_SEQ_BLOCK === 0 || seq >= KIOSK_RUN_START;
 }
 
+/** A track as a row of seq_tracks holds it (snake_case columns). */
+export function trackFromRow(row: Record<string, string | number>): SeqTrack {
+  return {
+    busId: String(row.bus_id),
+    source: String(row.source),
+    stream: String(row.stream),
+    messages: Number(row.messages),
+    firstSeq: Number(row.first_seq),
+    lastSeq: Number(row.last_seq),
+    gaps: Number(row.gaps),
+    missing: Number(row.missing),
+    restarts: Number(row.restarts),
+    late: Number(row.late),
+  };
+}
+
 /** The key of a track. */
 export function trackKey(busId: string, source: string, stream: string): string {
   return `${busId}\u0000${source}\u0000${stream}`;

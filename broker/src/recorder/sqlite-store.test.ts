@@ -53,15 +53,4 @@ describe('SqliteStore', () => {
     expect(await store.query('SELECT count(*) AS n FROM fixes')).toEqual([{ n: 30_000 }]);
     await store.close();
   });
-
-  it('refuses a re-sent fix by its key, and keeps each bus in its time order', async () => {
-    const store = openSqliteStore(file());
-    const bus = new MessageFactory({ busId: 'bfs-87-012', source: 'bridge' });
-    const batch = fixes([bus], 3);
-    expect(await store.write(batch)).toEqual([true, true, true]);
-    expect(await store.write(batch.slice(1))).toEqual([false, false]);
-    const rows = await store.query<{ seq: number }>('SELECT seq FROM fixes');
-    expect(rows.map((row) => row.seq)).toEqual([0, 1, 2]);
-    await store.close();
-  });
 });

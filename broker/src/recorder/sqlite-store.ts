@@ -5,7 +5,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
-import { stageTracks, trackKey, type SeqPoint, type SeqTrack } from './seq-tracker.js';
+import {
+  stageTracks,
+  trackFromRow,
+  trackKey,
+  type SeqPoint,
+  type SeqTrack,
+} from './seq-tracker.js';
 import type { ArrivedMessage, RecorderStore } from './store.js';
 import { SEQ_TABLE, TABLES, insertStatement, rowsOf, schemaStatements } from './tables.js';
 
@@ -179,16 +185,5 @@ function readTracks(db: Database.Database): SeqTrack[] {
     string,
     string | number
   >[];
-  return rows.map((row) => ({
-    busId: String(row.bus_id),
-    source: String(row.source),
-    stream: String(row.stream),
-    messages: Number(row.messages),
-    firstSeq: Number(row.first_seq),
-    lastSeq: Number(row.last_seq),
-    gaps: Number(row.gaps),
-    missing: Number(row.missing),
-    restarts: Number(row.restarts),
-    late: Number(row.late),
-  }));
+  return rows.map(trackFromRow);
 }

@@ -143,9 +143,39 @@ export const CentralConfigSchema = z
           description:
             'false: relay only, nothing recorded and no reports (to measure the broker alone in `npm run bench -- central`).',
         }),
-        path: FilePath.default('central.sqlite').meta({
-          description: 'SQLite file of every message recorded, relative to dataDir.',
+        storage: z.enum(['sqlite', 'postgres']).default('sqlite').meta({
+          description:
+            'Where the recorder keeps what it records: sqlite (the file `path`, embedded: one central) or postgres (the server of recorder.postgres, which a cluster of central nodes shares).',
         }),
+        path: FilePath.default('central.sqlite').meta({
+          description:
+            'SQLite file of every message recorded, relative to dataDir (storage sqlite).',
+        }),
+        postgres: section(
+          {
+            url: z
+              .string()
+              .regex(/^postgres(ql)?:\/\/[^\s:@/]+@[^\s/]+\/[^\s/?]+(\?[^\s]*)?$/, {
+                error:
+                  'a postgres://user@host:port/database URL, without a password (see passwordFile)',
+              })
+              .nullable()
+              .default(null)
+              .meta({
+                description:
+                  'The database, as postgres://user@host:port/database (options such as ?sslmode=verify-full may follow); needed by storage postgres.',
+              }),
+            passwordFile: FilePath.nullable().default(null).meta({
+              description:
+                'File holding the database user’s password (one line), relative to the config file; null: none (e.g. peer or certificate authentication).',
+            }),
+            poolSize: z.int().min(1).max(100).default(10).meta({
+              description:
+                'Connections this node keeps open: one writes the recorder’s batches, the rest serve the API and the alerts.',
+            }),
+          },
+          'PostgreSQL, for storage postgres: tables are created at start; the fixes, statuses and other telemetry are partitioned by month.',
+        ),
         commitWindowMs: z.int().min(1).max(1000).default(50).meta({
           description:
             'Messages are committed in one transaction per window; each PUBACK leaves once its message’s transaction committed, ms.',
@@ -156,6 +186,14 @@ export const CentralConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const { mqtt } = config;
+    if (config.recorder.storage === 'postgres' && config.recorder.postgres.url === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the database URL, for storage postgres',
+        path: ['recorder', 'postgres', 'url'],
+        input: null,
+      });
+    }
     const hasCert = mqtt.tls.certFile !== null && mqtt.tls.keyFile !== null;
     if ((mqtt.tls.certFile === null) !== (mqtt.tls.keyFile === null)) {
       const missing = mqtt.tls.certFile === null ? 'certFile' : 'keyFile';

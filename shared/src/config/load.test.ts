@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatProblem } from './errors.js';
-import { loadConfig } from './load.js';
+import { loadCentralConfig, loadConfig } from './load.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-config-'));
 let files = 0;
@@ -223,5 +223,47 @@ describe('loadConfig', () => {
         ),
       ),
     ]);
+  });
+});
+
+describe('loadCentralConfig: the recorder’s storage', () => {
+  const central = (yaml: string) =>
+    configFile(`dataDir: ./central\nhttp:\n  plain: true\nmqtt:\n  tcpPort: 1883\n${yaml}`);
+  const refused = (yaml: string): string[] => {
+    try {
+      loadCentralConfig({ file: central(yaml) });
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems.map(formatProblem);
+      throw error;
+    }
+    throw new Error('expected the config to be refused');
+  };
+
+  it('is SQLite by default, and PostgreSQL with a URL and a password file beside the config', () => {
+    expect(loadCentralConfig({ file: central('') }).recorder).toMatchObject({
+      storage: 'sqlite',
+      path: path.join(dir, 'central', 'central.sqlite'),
+    });
+    const config = loadCentralConfig({
+      file: central(
+        'recorder:\n  storage: postgres\n  postgres:\n    url: postgres://fsbus@db.internal:5432/fsbus\n    passwordFile: secrets/pg.password\n',
+      ),
+    });
+    expect(config.recorder.postgres).toEqual({
+      url: 'postgres://fsbus@db.internal:5432/fsbus',
+      passwordFile: path.join(dir, 'secrets', 'pg.password'),
+      poolSize: 10,
+    });
+  });
+
+  it('asks PostgreSQL for its URL, and refuses a password in it', () => {
+    expect(refused('recorder:\n  storage: postgres\n')).toEqual([
+      expect.stringMatching(/recorder\.postgres\.url.*the database URL, for storage postgres/),
+    ]);
+    expect(
+      refused(
+        'recorder:\n  storage: postgres\n  postgres:\n    url: postgres://fsbus:secret@db/fsbus\n',
+      ),
+    ).toEqual([expect.stringMatching(/recorder\.postgres\.url.*without a password/)]);
   });
 });

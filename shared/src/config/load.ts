@@ -225,7 +225,14 @@ export function loadCentralConfig(options: Omit<LoadConfigOptions, 'env'> = {}):
           keyFile: resolveOrNull(config.mqtt.tls.keyFile),
         },
       },
-      recorder: { ...config.recorder, path: path.resolve(dataDir, config.recorder.path) },
+      recorder: {
+        ...config.recorder,
+        path: path.resolve(dataDir, config.recorder.path),
+        postgres: {
+          ...config.recorder.postgres,
+          passwordFile: resolveOrNull(config.recorder.postgres.passwordFile),
+        },
+      },
     };
   });
 }
