@@ -45,17 +45,23 @@ type BusAndCentral = Awaited<ReturnType<typeof busAndCentral>>;
 
 /**
  * The built bridge (its launcher, as a service manager runs it) between the on-board broker and
- * central, with `counter` as its counter section: `start` spawns it again after a kill.
+ * central (or what stands in front of it), with `counter` as its counter section: `start`
+ * spawns it again after a kill. Its passwords are in `dir` (bridge.password, central.password).
  */
 export function builtBridge(
-  { dir, pki, central, onboard }: BusAndCentral,
-  options: { dataDir: string; counter: string },
+  {
+    dir,
+    pki,
+    central,
+    onboard,
+  }: Pick<BusAndCentral, 'dir' | 'pki' | 'onboard'> & { central: { port: number } },
+  options: { dataDir: string; counter: string; busId?: string },
 ) {
   const configFile = path.join(dir, 'bus.yaml');
   writeFileSync(
     configFile,
     [
-      `busId: ${BUS}`,
+      `busId: ${options.busId ?? BUS}`,
       `dataDir: ${options.dataDir}`,
       'log: { level: warn }',
       'gnss: { source: simulator }',

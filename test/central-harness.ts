@@ -86,6 +86,36 @@ export async function centralSetup(
   };
 }
 
+/**
+ * Another node of the same central (a cluster): the setup's config with its own data folder and
+ * TLS port, the same certificate, accounts, recorder and Redis.
+ */
+export async function anotherNode(setup: CentralSetup, dir: string): Promise<CentralSetup> {
+  mkdirSync(dir, { recursive: true });
+  const config = JSON.parse(readFileSync(setup.configFile, 'utf8')) as {
+    mqtt: Record<string, unknown>;
+  } & Record<string, unknown>;
+  const tlsPort = await freePort();
+  const configFile = path.join(dir, 'central.yaml');
+  writeFileSync(
+    configFile,
+    `${JSON.stringify({
+      ...config,
+      dataDir: path.join(dir, 'central'),
+      credentialsFile: loadCentralConfig({ file: setup.configFile }).credentialsFile,
+      mqtt: { ...config.mqtt, tlsPort },
+    })}\n`,
+  );
+  return {
+    ...setup,
+    dir,
+    configFile,
+    tlsPort,
+    url: `mqtts://127.0.0.1:${String(tlsPort)}`,
+    recorderFile: loadCentralConfig({ file: configFile }).recorder.path,
+  };
+}
+
 export interface InProcessCentral {
   readonly central: RunningCentral;
   readonly logs: Record<string, unknown>[];

@@ -2,19 +2,18 @@
 // that knows them all.
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import path from 'node:path';
 import { Aedes, type Client } from 'aedes';
 import type { WebSocketServer } from 'ws';
 import { CENTRAL_ALERTS_TOPIC, type CentralConfig } from '@fsbus/shared';
 import { ConfigError, type Logger, type Running } from '@fsbus/shared/node';
 import { Authenticator } from '../auth/authenticator.js';
 import { installHooks } from '../hooks.js';
-import { openBrokerStore } from '../persistence/level.js';
 import { Recorder } from '../recorder/recorder.js';
 import { openRecorderStore } from '../recorder/open-store.js';
 import type { RecorderStore } from '../recorder/store.js';
 import { Metrics } from '../status/metrics.js';
 import { compiledSchemaCheck } from '../validation/compiled-schema-check.js';
+import { openCentralBrokerState } from './broker-state.js';
 import { CredentialsBook, CredentialsError } from './credentials.js';
 import { mqttWebSocket, startCentralListeners, type CentralPorts } from './listeners.js';
 import { CentralPolicy } from './policy.js';
@@ -96,17 +95,13 @@ export async function startCentral({
     metrics.add('store_errors');
     logger.error({ err: error }, 'broker store failed: retained state may be lost');
   };
-  const brokerStore = await openBrokerStore(path.join(config.dataDir, 'broker'), storeFailed).catch(
+  const brokerStore = await openCentralBrokerState(config, logger, storeFailed).catch(
     async (error: unknown) => {
       await recorder.stop();
       throw error;
     },
   );
-  const aedes = new Aedes({
-    persistence: brokerStore.persistence,
-    drainTimeout: 30_000,
-    heartbeatInterval: 60_000,
-  });
+  const aedes = new Aedes({ ...brokerStore.aedes, drainTimeout: 30_000 });
   brokerStore.watch(aedes);
   (aedes as EventEmitter).on('error', storeFailed);
   const sessions = new StaffSessions({
@@ -241,7 +236,14 @@ export async function startCentral({
   }
   alerts.start();
   logger.info(
-    { bind: config.mqtt.bind, ...ports, http: config.http.bind, httpPort },
+    {
+      bind: config.mqtt.bind,
+      ...ports,
+      http: config.http.bind,
+      httpPort,
+      storage: config.recorder.storage,
+      clustered: brokerStore.clustered,
+    },
     'central listening',
   );
 

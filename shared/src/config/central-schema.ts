@@ -183,6 +183,24 @@ export const CentralConfigSchema = z
       },
       'The recorder: every valid fsbus message stored once (deduplicated by id).',
     ),
+    cluster: section(
+      {
+        redisUrl: z
+          .string()
+          .regex(/^rediss?:\/\/[^\s]+$/, { error: 'a redis:// or rediss:// URL' })
+          .nullable()
+          .default(null)
+          .meta({
+            description:
+              'Redis, as redis://host:port/db (rediss:// over TLS), without a password: set, this node is one of a cluster sharing subscriptions, retained messages and persistent sessions through it (needs recorder.storage postgres); null: a single central.',
+          }),
+        redisPasswordFile: FilePath.nullable().default(null).meta({
+          description:
+            'File holding the Redis password (one line), relative to the config file; null: none.',
+        }),
+      },
+      'Several central nodes behind a TCP load balancer (docs/scaling.md): each bus may land on any node.',
+    ),
   })
   .superRefine((config, ctx) => {
     const { mqtt } = config;
@@ -192,6 +210,15 @@ export const CentralConfigSchema = z
         message: 'the database URL, for storage postgres',
         path: ['recorder', 'postgres', 'url'],
         input: null,
+      });
+    }
+    if (config.cluster.redisUrl !== null && config.recorder.storage !== 'postgres') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'postgres in a cluster: the nodes share one recorder (a SQLite file is one node’s)',
+        path: ['recorder', 'storage'],
+        input: config.recorder.storage,
       });
     }
     const hasCert = mqtt.tls.certFile !== null && mqtt.tls.keyFile !== null;

@@ -266,4 +266,19 @@ describe('loadCentralConfig: the recorder’s storage', () => {
       ),
     ).toEqual([expect.stringMatching(/recorder\.postgres\.url.*without a password/)]);
   });
+
+  it('takes a cluster only on PostgreSQL, with its Redis password file beside the config', () => {
+    expect(refused('cluster:\n  redisUrl: redis://127.0.0.1:6379/0\n')).toEqual([
+      expect.stringMatching(/recorder\.storage.*postgres in a cluster/),
+    ]);
+    const config = loadCentralConfig({
+      file: central(
+        'recorder:\n  storage: postgres\n  postgres:\n    url: postgres://fsbus@db/fsbus\ncluster:\n  redisUrl: redis://redis.internal:6379/0\n  redisPasswordFile: redis.password\n',
+      ),
+    });
+    expect(config.cluster).toEqual({
+      redisUrl: 'redis://redis.internal:6379/0',
+      redisPasswordFile: path.join(dir, 'redis.password'),
+    });
+  });
 });

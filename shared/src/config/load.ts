@@ -233,6 +233,10 @@ export function loadCentralConfig(options: Omit<LoadConfigOptions, 'env'> = {}):
           passwordFile: resolveOrNull(config.recorder.postgres.passwordFile),
         },
       },
+      cluster: {
+        ...config.cluster,
+        redisPasswordFile: resolveOrNull(config.cluster.redisPasswordFile),
+      },
     };
   });
 }

@@ -1,0 +1,17 @@
+// Types for aedes-persistence-redis (the package ships none): the parts fsbus uses.
+declare module 'aedes-persistence-redis' {
+  import type { Redis } from 'ioredis';
+
+  export interface RedisPersistenceOptions {
+    /** A connection of the caller's (its URL, password and TLS). */
+    readonly conn: Redis;
+    /** Messages queued for a persistent session delivered at its connection (default 1,000). */
+    readonly maxSessionDelivery?: number;
+  }
+
+  export interface RedisPersistence {
+    destroy(): Promise<void>;
+  }
+
+  export default function aedesPersistenceRedis(options: RedisPersistenceOptions): RedisPersistence;
+}
