@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, MessageFactory, topicFor, type BodyOf, type Stream } from '@fsbus/shared';
@@ -22,6 +23,7 @@ import {
   type CentralSetup,
 } from './central-harness.js';
 import { startPostgres, startRedis, type TestPostgres, type TestRedis } from './db-servers.js';
+import { freePort } from './central-stand-in.js';
 import { startTcpBalancer } from './tcp-balancer.js';
 
 const BUS = 'bfs-87-012';
@@ -146,6 +148,81 @@ describe('central in a cluster', () => {
     expect(await retained).toBe(plan.id);
   }, 60_000);
 
+  it('refuses to start, saying which server, when PostgreSQL or Redis does not answer', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-cluster-down-'));
+    cleanups.push(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const closed = await freePort();
+    const noDatabase = await centralSetup(
+      path.join(dir, 'pg'),
+      ACCOUNTS,
+      {},
+      {},
+      {
+        recorder: {
+          storage: 'postgres',
+          postgres: { url: `postgres://fsbus@127.0.0.1:${String(closed)}/fsbus` },
+        },
+      },
+    );
+    await expect(startCentralHere(noDatabase)).rejects.toThrow(
+      `recorder: cannot use PostgreSQL at postgres://fsbus@127.0.0.1:${String(closed)}/fsbus: connect ECONNREFUSED`,
+    );
+    const url = await postgres.createDatabase('cluster_down');
+    const noRedis = await centralSetup(
+      path.join(dir, 'redis'),
+      ACCOUNTS,
+      {},
+      {},
+      {
+        recorder: { storage: 'postgres', postgres: { url, passwordFile: postgres.passwordFile } },
+        cluster: { redisUrl: `redis://127.0.0.1:${String(closed)}/0` },
+      },
+    );
+    await expect(startCentralHere(noRedis)).rejects.toThrow(
+      `cannot reach Redis at redis://127.0.0.1:${String(closed)}/0: connect ECONNREFUSED`,
+    );
+  });
+
+  it('goes on through a restart of Redis and of PostgreSQL, and records what waited meanwhile', async () => {
+    const { a } = await twoNodes();
+    const node = await startCentralHere(a);
+    cleanups.push(() => node.stop());
+    const bus = await client(a, BUS, {
+      clientId: `${BUS}-uplink`,
+      clean: false,
+      reconnectPeriod: 200,
+    });
+    const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
+    const sent: string[] = [];
+    /** Visits one after the other, each once acknowledged, while `restart` runs. */
+    const visitsDuring = async (restart: () => Promise<void>) => {
+      const state = { restarting: true };
+      const visits = (async () => {
+        do {
+          const visit = kiosk.create('visit', bodyOf('visit'));
+          await bus.publishAsync(topicFor('visit', BUS), JSON.stringify(visit), { qos: 1 });
+          sent.push(visit.id);
+        } while (state.restarting);
+      })();
+      await restart();
+      state.restarting = false;
+      await visits;
+    };
+    // Each server stays down until the node has met the failure: its connections refused.
+    const logged = (what: RegExp) => () =>
+      until(
+        () => node.logs.some((line) => what.test(String(line.msg))),
+        `a log: ${String(what)}`,
+        20_000,
+      );
+    await visitsDuring(() => redis.restart(logged(/^Redis connection failed/)));
+    await visitsDuring(() => postgres.restart(logged(/^recorder commit failed/)));
+    const rows = await node.central.store.query<{ id: string }>('SELECT id FROM visits');
+    expect(rows.map((row) => row.id).sort()).toEqual([...sent].sort());
+  }, 60_000);
+
   it('records every event once when a node is killed mid-drain; the bus’s session goes on on the other node', async () => {
     const { a, b, url } = await twoNodes();
     const nodes = [await centralProcess(a, 'marie'), await centralProcess(b, 'marie')];
@@ -198,7 +275,8 @@ describe('central in a cluster', () => {
     balancer.hold();
     await nodes[0]?.stop('SIGKILL');
     expect(await recorded()).toBeLessThan(total);
-    // Meanwhile the planner publishes each bus's plan on node B: it waits in the bus's session.
+    // Meanwhile the planner publishes each bus's plan on node B, not retained: the plan of the
+    // bus that node A had reaches it only through its session's queue, kept in Redis.
     const planner = await client(b, 'paul');
     const plans = buses.map(({ busId }) =>
       new MessageFactory({ busId, source: 'central' }).create('plan', {
@@ -207,10 +285,7 @@ describe('central in a cluster', () => {
       }),
     );
     for (const plan of plans) {
-      await planner.publishAsync(topicFor('plan', plan.busId), JSON.stringify(plan), {
-        qos: 1,
-        retain: true,
-      });
+      await planner.publishAsync(topicFor('plan', plan.busId), JSON.stringify(plan), { qos: 1 });
     }
     balancer.release();
 
@@ -221,10 +296,23 @@ describe('central in a cluster', () => {
       () => `every event recorded: ${String(seen)} of ${String(total)}`,
       120_000,
     );
-    for (const stream of ['visits', 'opinions'] as const) {
-      const sent = buses.reduce((sum, bus) => sum + bus.backlog[stream], 0);
-      expect(await count(`SELECT count(*) AS n FROM ${stream}`)).toBe(sent);
-      expect(await count(`SELECT count(DISTINCT id) AS n FROM ${stream}`)).toBe(sent);
+    for (const bus of buses) {
+      for (const [table, stream] of [
+        ['visits', 'visit'],
+        ['opinions', 'opinion'],
+      ] as const) {
+        const sent = bus.backlog[table];
+        expect(
+          await count(`SELECT count(*) AS n FROM ${table} WHERE bus_id = '${bus.busId}'`),
+        ).toBe(sent);
+        // Counted new once, by whichever node recorded it: a copy re-sent to node B of what
+        // node A had committed was a duplicate there.
+        expect(
+          await count(
+            `SELECT messages AS n FROM seq_tracks WHERE bus_id = '${bus.busId}' AND source = 'kiosk-1' AND stream = '${stream}'`,
+          ),
+        ).toBe(sent);
+      }
     }
     await until(
       async () =>
@@ -237,6 +325,23 @@ describe('central in a cluster', () => {
     // The bus of node A came back through the balancer, to node B.
     expect(balancer.landed.length).toBeGreaterThan(2);
     expect(balancer.landed.slice(2).every((node) => node === 1)).toBe(true);
+    // Node B dropped the last will node A kept for it: no bus is said offline while online.
+    const wills = new Redis(`${redis.url}/${String(databases)}`);
+    cleanups.push(() => {
+      wills.disconnect();
+    });
+    const willsOf = async () => {
+      const keys = await wills.keys('will:*');
+      return buses.map(
+        ({ busId }) => keys.filter((key) => key.endsWith(`:${busId}-uplink`)).length,
+      );
+    };
+    let found: number[] = [];
+    await until(
+      async () => (found = await willsOf()).every((n) => n === 1),
+      () => `one will per bus, its node's: ${JSON.stringify(found)}`,
+      10_000,
+    );
   }, 240_000);
 });
 

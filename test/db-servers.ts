@@ -18,11 +18,18 @@ export interface TestPostgres {
   readonly passwordFile: string;
   /** A new, empty database on this server, and its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * Stops the server (a fast shutdown: its sessions end) and starts it again, data kept, once
+   * `down` (what to wait for meanwhile) resolves.
+   */
+  restart(down?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface TestRedis {
   readonly url: string;
+  /** Stops the server and starts it again on its port, its append-only file kept, after `down`. */
+  restart(down?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +82,42 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 }
 
 /**
+ * A server process: started by `launch`, ready once `ready` resolves; `restart` stops it (its
+ * data kept) and starts it again on the same port, as a server restarted under its clients.
+ */
+async function serverProcess(
+  name: string,
+  launch: () => ChildProcess,
+  ready: () => Promise<void>,
+  signal: NodeJS.Signals,
+) {
+  let log = '';
+  let child: ChildProcess;
+  const start = async () => {
+    child = launch();
+    const started = child;
+    for (const stream of [started.stdout, started.stderr]) {
+      stream?.on('data', (chunk: Buffer) => {
+        log = (log + chunk.toString()).slice(-4000);
+      });
+    }
+    await waitFor(name, async () => {
+      if (started.exitCode !== null) throw new Error(`${name} exited: ${log}`);
+      await ready();
+    });
+  };
+  await start();
+  return {
+    stop: () => stopChild(child, signal),
+    restart: async (down?: () => Promise<void>) => {
+      await stopChild(child, signal);
+      await down?.();
+      await start();
+    },
+  };
+}
+
+/**
  * A PostgreSQL server of its own (initdb, then postgres on 127.0.0.1 only, no Unix socket),
  * with a superuser `fsbus` whose password is checked (scram-sha-256) and a database `fsbus`.
  * `durable: false` (tests) turns fsync off; a benchmark keeps it on, as in production.
@@ -106,47 +149,45 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     { stdio: 'pipe', ...(user ?? {}) },
   );
   const port = await freePort();
-  let log = '';
-  const server = spawn(
-    program('postgres'),
-    [
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      `fsync=${options.durable === true ? 'on' : 'off'}`,
-      '-c',
-      'max_connections=200',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], ...(user ?? {}) },
-  );
-  server.stderr.on('data', (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000);
-  });
   const url = (database: string) => `postgres://fsbus@127.0.0.1:${String(port)}/${database}`;
-  const stop = async () => {
-    await stopChild(server, 'SIGINT');
-    rmSync(dir, { recursive: true, force: true });
-  };
   const admin = () =>
     new pg.Client({ connectionString: connectionString(url('postgres'), password) });
+  let server: Awaited<ReturnType<typeof serverProcess>>;
   try {
-    await waitFor('PostgreSQL', async () => {
-      if (server.exitCode !== null) throw new Error(`postgres exited: ${log}`);
-      const client = admin();
-      try {
-        await client.connect();
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    });
+    server = await serverProcess(
+      'PostgreSQL',
+      () =>
+        spawn(
+          program('postgres'),
+          [
+            '-D',
+            data,
+            '-p',
+            String(port),
+            '-c',
+            'listen_addresses=127.0.0.1',
+            '-c',
+            'unix_socket_directories=',
+            '-c',
+            `fsync=${options.durable === true ? 'on' : 'off'}`,
+            '-c',
+            'max_connections=200',
+          ],
+          { stdio: ['ignore', 'ignore', 'pipe'], ...(user ?? {}) },
+        ),
+      async () => {
+        const client = admin();
+        try {
+          await client.connect();
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      // Fast shutdown: sessions are ended, as by a restart of the service.
+      'SIGINT',
+    );
   } catch (error) {
-    await stop();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const createDatabase = async (name: string) => {
@@ -160,7 +201,17 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     return url(name);
   };
   await createDatabase('fsbus');
-  return { url: url('fsbus'), password, passwordFile, createDatabase, stop };
+  return {
+    url: url('fsbus'),
+    password,
+    passwordFile,
+    createDatabase,
+    restart: server.restart,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -170,52 +221,54 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-redis-'));
   const port = await freePort();
-  let log = '';
-  const server = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--protected-mode',
-      'yes',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  for (const stream of [server.stdout, server.stderr]) {
-    stream.on('data', (chunk: Buffer) => {
-      log = (log + chunk.toString()).slice(-4000);
-    });
-  }
   const url = `redis://127.0.0.1:${String(port)}`;
-  const stop = async () => {
-    await stopChild(server, 'SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  };
+  let server: Awaited<ReturnType<typeof serverProcess>>;
   try {
-    await waitFor('Redis', async () => {
-      if (server.exitCode !== null) throw new Error(`redis-server exited: ${log}`);
-      const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        await client.ping();
-      } finally {
-        client.disconnect();
-      }
-    });
+    server = await serverProcess(
+      'Redis',
+      () =>
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            dir,
+            '--save',
+            '',
+            '--appendonly',
+            'yes',
+            '--appendfsync',
+            'always',
+            '--protected-mode',
+            'yes',
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        ),
+      async () => {
+        const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          await client.ping();
+        } finally {
+          client.disconnect();
+        }
+      },
+      'SIGTERM',
+    );
   } catch (error) {
-    await stop();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { url, stop };
+  return {
+    url,
+    restart: server.restart,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

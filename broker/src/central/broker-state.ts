@@ -6,12 +6,21 @@ import { readSecret, type Logger } from '@fsbus/shared/node';
 import { openBrokerStore, type ClientEvents } from '../persistence/level.js';
 import { openRedisBrokerState } from '../persistence/redis.js';
 
+/** What the state needs to know of the broker: its id, and its clients. */
+export interface BrokerEvents extends ClientEvents {
+  readonly id: string;
+  on(
+    event: 'clientReady',
+    listener: (client: { readonly clean: boolean; readonly id: string }) => void,
+  ): unknown;
+}
+
 export interface CentralBrokerState {
   /** aedes's options for it: persistence, the emitter between nodes, heartbeats. */
   readonly aedes: { persistence: unknown; mq?: unknown; heartbeatInterval: number };
   /** In a cluster: the nodes share subscriptions, retained messages and sessions. */
   readonly clustered: boolean;
-  watch(broker: ClientEvents): void;
+  watch(broker: BrokerEvents): void;
   /** True for a queued message the client acknowledged meanwhile (see persistence/level.ts). */
   acknowledged(packet: object): boolean;
   close(): Promise<void>;
@@ -60,9 +69,13 @@ export async function openCentralBrokerState(
       heartbeatInterval: HEARTBEAT_MS.clustered,
     },
     clustered: true,
-    watch: () => undefined,
-    // A message acknowledged while its session's queue was replayed is cleared from Redis, and
-    // the replay skips it.
+    watch: (broker) => {
+      broker.on('clientReady', (client) => {
+        state.connected(client.id, broker.id);
+      });
+    },
+    // QoS 1 is at least once: a queued message acknowledged live while its session's queue is
+    // replayed may be sent again (the bus's plan keeper ignores a plan it holds).
     acknowledged: () => false,
     close: () => state.close(),
   };

@@ -10,6 +10,12 @@ declare module 'aedes-persistence-redis' {
   }
 
   export interface RedisPersistence {
+    readonly asyncPersistence: {
+      /** Keeps a client's will under this node's id (it sets `packet.brokerId`). */
+      putWill(client: { readonly id: string }, packet: { brokerId?: string }): Promise<void>;
+      /** Drops the will node `brokerId` keeps for client `id`. */
+      delWill(client: { readonly id: string; readonly brokerId: string }): Promise<unknown>;
+    };
     destroy(): Promise<void>;
   }
 

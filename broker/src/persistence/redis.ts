@@ -3,6 +3,7 @@
 // publish passed from the node that took it to the nodes whose clients subscribed
 // (mqemitter-redis). Durability is Redis's: docs/scaling.md asks for its append-only file synced
 // on every write.
+import type { EventEmitter } from 'node:events';
 import aedesPersistenceRedis, { type RedisPersistence } from 'aedes-persistence-redis';
 import { Redis } from 'ioredis';
 import mqemitterRedis from 'mqemitter-redis';
@@ -20,6 +21,13 @@ export interface RedisBrokerStateOptions {
 export interface RedisBrokerState {
   readonly persistence: RedisPersistence;
   readonly mq: ReturnType<typeof mqemitterRedis>;
+  /**
+   * A client connected to this node (`node`: its aedes id): the wills other nodes keep for it are
+   * dropped. Kept, a dead node's will would be published by another node after the client came
+   * back (a bus said offline while it is online): wills are kept per node and client, and aedes
+   * deletes only this node's.
+   */
+  connected(clientId: string, node: string): void;
   close(): Promise<void>;
 }
 
@@ -44,28 +52,57 @@ export async function openRedisBrokerState(
     connections.push(connection);
     return connection;
   };
-  base.on('error', options.onError);
+  // Until it answers, the socket's own error says why better than ioredis's "closed".
+  const refusal: { error: Error | null } = { error: null };
+  const starting = (error: Error) => {
+    refusal.error = error;
+  };
+  base.on('error', starting);
   try {
     await base.connect();
     await base.ping();
   } catch (error) {
     base.disconnect();
-    throw new Error(`cannot reach Redis at ${options.url}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const why = refusal.error ?? (error as Error);
+    throw new Error(`cannot reach Redis at ${options.url}: ${why.message}`, { cause: error });
+  } finally {
+    base.off('error', starting);
   }
+  base.on('error', options.onError);
   await checkDurability(base, options.onWarning);
   const persistence = aedesPersistenceRedis({
     conn: watch(base.duplicate()),
     maxSessionDelivery: SESSION_DELIVERY,
   });
+  // Which nodes keep a will of each client: a set per client, beside the library's keys.
+  const willNodes = (clientId: string) => `fsbus:will-nodes:${clientId}`;
+  const wills = persistence.asyncPersistence;
+  const putWill = wills.putWill.bind(wills);
+  wills.putWill = async (client, packet) => {
+    await putWill(client, packet);
+    if (packet.brokerId !== undefined) await base.sadd(willNodes(client.id), packet.brokerId);
+  };
   const mq = mqemitterRedis({
     subConn: watch(base.duplicate()),
     pubConn: watch(base.duplicate()),
   });
+  // The emitter passes its connections' errors on: unheard, they would end the process.
+  (mq as unknown as { state: EventEmitter }).state.on('error', options.onError);
   return {
     persistence,
     mq,
+    connected(clientId, node) {
+      const drop = async () => {
+        for (const brokerId of await base.smembers(willNodes(clientId))) {
+          if (brokerId === node) continue;
+          await wills.delWill({ id: clientId, brokerId });
+          await base.srem(willNodes(clientId), brokerId);
+        }
+      };
+      drop().catch((error: unknown) => {
+        options.onError(error as Error);
+      });
+    },
     async close() {
       await persistence.destroy();
       await new Promise<void>((resolve) => {
@@ -81,14 +118,18 @@ async function checkDurability(
   redis: Redis,
   warn: RedisBrokerStateOptions['onWarning'],
 ): Promise<void> {
-  let settings: string[];
+  const settings = new Map<string, string>();
   try {
-    settings = (await redis.config('GET', 'appendonly', 'appendfsync')) as string[];
+    // One key a call: Redis 6 takes no more.
+    for (const name of ['appendonly', 'appendfsync']) {
+      const [, value] = (await redis.config('GET', name)) as string[];
+      if (value !== undefined) settings.set(name, value);
+    }
   } catch {
     // Some hosted Redis refuse CONFIG: nothing to check.
     return;
   }
-  const value = (name: string) => settings[settings.indexOf(name) + 1];
+  const value = (name: string) => settings.get(name);
   if (value('appendonly') !== 'yes' || value('appendfsync') !== 'always') {
     warn(
       'Redis does not sync each write: queued messages and retained state acknowledged just before a Redis crash can be lost (docs/scaling.md)',

@@ -89,7 +89,7 @@ export function monthOf(ts: string): string {
 }
 
 /** The month after `YYYY-MM`. */
-function nextMonth(month: string): string {
+export function nextMonth(month: string): string {
   const year = Number(month.slice(0, 4));
   const m = Number(month.slice(5, 7));
   return m === 12

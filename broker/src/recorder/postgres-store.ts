@@ -9,6 +9,7 @@ import {
   columnsOf,
   keyColumns,
   monthOf,
+  nextMonth,
   PARTITIONED,
   partitionStatement,
   postgresSchema,
@@ -95,71 +96,136 @@ const UPSERT_TRACKS = `INSERT INTO ${SEQ_TABLE.name} (${TRACK_COLUMNS.join(', ')
 const LOCK_BUSES = `SELECT pg_advisory_xact_lock(hashtextextended('fsbus.bus:' || bus, 0))
   FROM (SELECT DISTINCT unnest($1::text[]) AS bus ORDER BY bus) AS buses`;
 
+// Creating tables and partitions, one node at a time.
+const LOCK_SCHEMA = "SELECT pg_advisory_xact_lock(hashtextextended('fsbus.schema', 0))";
+
+/**
+ * Runs `run` in a transaction on a connection of the pool: committed when it resolves, rolled
+ * back when it throws (a connection that cannot even roll back is dropped from the pool).
+ */
+async function transaction<T>(
+  pool: pg.Pool,
+  run: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  // Checked out, a connection's errors are ours to hear (the pool hears idle ones): unheard, a
+  // server restart would end the process. The query under way fails with it.
+  const lost = () => {
+    broken = true;
+  };
+  client.on('error', lost);
+  try {
+    await client.query('BEGIN');
+    const result = await run(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.off('error', lost);
+    client.release(broken);
+  }
+}
+
+/**
+ * Limits on each connection, so that a node that froze holding its locks (a host that lost its
+ * network mid-transaction) cannot hold the others back for long: its transaction ends after
+ * `IDLE_IN_TRANSACTION_MS` idle, a wait for a lock after `LOCK_WAIT_MS` (the batch is tried
+ * again), and TCP keepalives find a dead peer in minutes rather than hours.
+ */
+const IDLE_IN_TRANSACTION_MS = 30_000;
+const LOCK_WAIT_MS = 30_000;
+/** A report may read months; one that runs longer is stopped. */
+const STATEMENT_MS = 300_000;
+
+function pool(options: PostgresStoreOptions, max: number, name: string): pg.Pool {
+  const opened = new pg.Pool({
+    connectionString: connectionString(options.url, options.password),
+    max,
+    types,
+    application_name: name,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    lock_timeout: LOCK_WAIT_MS,
+    statement_timeout: STATEMENT_MS,
+  });
+  opened.on('error', (error) => options.onConnectionError?.(error));
+  return opened;
+}
+
+/** The months from `now`'s to `ahead` after it, `YYYY-MM`. */
+function monthsFrom(now: number, ahead: number): string[] {
+  const months = [monthOf(new Date(now).toISOString())];
+  for (let i = 0; i < ahead; i++) months.push(nextMonth(months.at(-1) ?? ''));
+  return months;
+}
+
+/** Partitions are made ahead for this many months after the current one, checked this often. */
+const MONTHS_AHEAD = 2;
+const PARTITIONS_EVERY_MS = 6 * 3_600_000;
+
 /** Opens the recorder database at `url`, creating its tables. Rejects when it cannot. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
-  const pool = new pg.Pool({
-    connectionString: connectionString(options.url, options.password),
-    max: options.poolSize ?? 10,
-    types,
-    application_name: 'fsbus-central',
-  });
-  pool.on('error', (error) => options.onConnectionError?.(error));
+  // The recorder writes on connections of its own: slow reports cannot hold its commits back.
+  const writer = pool(options, 2, 'fsbus-central recorder');
+  const reader = pool(options, options.poolSize ?? 10, 'fsbus-central');
   try {
-    const client = await pool.connect();
-    try {
-      // Two nodes starting together create the tables one after the other.
-      await client.query('BEGIN');
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('fsbus.schema', 0))");
+    // Two nodes starting together create the tables one after the other.
+    await transaction(writer, async (client) => {
+      await client.query(LOCK_SCHEMA);
       for (const statement of postgresSchema()) await client.query(statement);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-    const store = new PostgresStore(pool);
-    // This month's and the next one's partitions, before the traffic needs them.
-    const now = new Date().toISOString();
-    const next = new Date(Date.now() + 32 * 86_400_000).toISOString();
-    await store.ensurePartitions([monthOf(now), monthOf(next)]);
+    });
+    const store = new PostgresStore(writer, reader, options.onConnectionError);
+    await store.ensurePartitions(monthsFrom(Date.now(), MONTHS_AHEAD));
     return store;
   } catch (error) {
-    await pool.end();
+    await Promise.all([writer.end(), reader.end()]);
     throw error;
   }
 }
 
 export class PostgresStore implements RecorderStore {
-  readonly #pool: pg.Pool;
+  readonly #writer: pg.Pool;
+  readonly #reader: pg.Pool;
   /** `table month` of the partitions known to exist. */
   readonly #partitions = new Set<string>();
+  /** Makes the coming months' partitions ahead, while the traffic does not need them yet. */
+  readonly #ahead: NodeJS.Timeout;
 
-  constructor(pool: pg.Pool) {
-    this.#pool = pool;
+  constructor(writer: pg.Pool, reader: pg.Pool, onError?: (error: Error) => void) {
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#ahead = setInterval(() => {
+      this.ensurePartitions(monthsFrom(Date.now(), MONTHS_AHEAD)).catch((error: unknown) => {
+        onError?.(error as Error);
+      });
+    }, PARTITIONS_EVERY_MS);
+    this.#ahead.unref();
   }
 
-  /** Creates the partitions of these months that may be missing (every partitioned table). */
+  /**
+   * Creates the partitions of these months that may be missing (every partitioned table), each
+   * in a transaction of its own: creating one locks its table for a moment, and one table at a
+   * time never waits on a batch that waits on it.
+   */
   async ensurePartitions(months: Iterable<string>): Promise<void> {
-    const missing = [...PARTITIONED].flatMap((table) =>
-      [...new Set(months)]
-        .filter((month) => !this.#partitions.has(`${table} ${month}`))
-        .map((month) => ({ table, month })),
-    );
-    if (missing.length === 0) return;
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('fsbus.schema', 0))");
-      for (const { table, month } of missing) await client.query(partitionStatement(table, month));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    const wanted = [...new Set(months)];
+    for (const table of PARTITIONED) {
+      for (const month of wanted) {
+        const key = `${table} ${month}`;
+        if (this.#partitions.has(key)) continue;
+        await transaction(this.#writer, async (client) => {
+          await client.query(LOCK_SCHEMA);
+          await client.query(partitionStatement(table, month));
+        });
+        this.#partitions.add(key);
+      }
     }
-    for (const { table, month } of missing) this.#partitions.add(`${table} ${month}`);
   }
 
   async write(batch: readonly ArrivedMessage[]): Promise<boolean[]> {
@@ -174,9 +240,7 @@ export class PostgresStore implements RecorderStore {
     await this.ensurePartitions(
       rows.flatMap((of) => of.filter((row) => PARTITIONED.has(row.table))).map(rowMonth),
     );
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    return transaction(this.#writer, async (client) => {
       await client.query(LOCK_BUSES, [batch.map(({ message }) => message.busId)]);
       const fresh = await this.#insertFirstRows(client, rows);
       const rest = rows.flatMap((of, index) => (fresh[index] === true ? of.slice(1) : []));
@@ -187,14 +251,8 @@ export class PostgresStore implements RecorderStore {
           points.push({ busId: message.busId, source: message.source, stream, seq: message.seq });
       });
       await this.#moveTracks(client, points);
-      await client.query('COMMIT');
       return fresh;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Inserts each message's first row; true for those whose key was not there yet. */
@@ -269,17 +327,18 @@ export class PostgresStore implements RecorderStore {
   }
 
   async query<T>(sql: string, params: readonly (string | number | null)[] = []): Promise<T[]> {
-    const result = await this.#pool.query(numberedPlaceholders(sql), [...params]);
+    const result = await this.#reader.query(numberedPlaceholders(sql), [...params]);
     return result.rows as T[];
   }
 
   async tracks(): Promise<SeqTrack[]> {
-    const result = await this.#pool.query(`SELECT * FROM ${SEQ_TABLE.name}`);
+    const result = await this.#reader.query(`SELECT * FROM ${SEQ_TABLE.name}`);
     return (result.rows as Record<string, string | number>[]).map(trackFromRow);
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    clearInterval(this.#ahead);
+    await Promise.all([this.#writer.end(), this.#reader.end()]);
   }
 }
 

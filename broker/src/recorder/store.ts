@@ -15,8 +15,8 @@ export interface ArrivedMessage {
 export interface RecorderStore {
   /**
    * Stores a batch in one transaction: each message's rows unless its key is already there
-   * (the envelope `id`; for fixes, bus, time and `id`), and the seq tracks of those that were
-   * new. Resolves, once committed, to which messages
+   * (the envelope `id`; for fixes, and on PostgreSQL for all the telemetry, bus, time and `id`),
+   * and the seq tracks of those that were new. Resolves, once committed, to which messages
    * were new; rejects with nothing of the batch kept.
    */
   write(batch: readonly ArrivedMessage[]): Promise<boolean[]>;

@@ -171,7 +171,7 @@ export const CentralConfigSchema = z
             }),
             poolSize: z.int().min(1).max(100).default(10).meta({
               description:
-                'Connections this node keeps open: one writes the recorder’s batches, the rest serve the API and the alerts.',
+                'Connections this node keeps open for the API and the alerts; the recorder writes on two of its own.',
             }),
           },
           'PostgreSQL, for storage postgres: tables are created at start; the fixes, statuses and other telemetry are partitioned by month.',
