@@ -2,7 +2,7 @@
 // core unless told otherwise), accounts for simulated buses, their messages, and a year of a
 // fleet's events written into a recorder store.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   EXAMPLES,
@@ -101,6 +101,7 @@ export async function startCentral(
   keys: Record<string, unknown>,
   cpu: number | null = BROKER_CPU,
 ): Promise<Central> {
+  mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const config = path.join(dir, 'central.yaml');
   writeFileSync(
