@@ -27,7 +27,7 @@ export interface PostgresStoreOptions {
   /** postgres://user@host:port/database, without a password. */
   readonly url: string;
   readonly password: string | null;
-  /** Connections kept open (default 10). */
+  /** Connections for the queries (default 10); the recorder writes on two of its own. */
   readonly poolSize?: number;
   /** A connection failed while idle (the pool replaces it). */
   readonly onConnectionError?: (error: Error) => void;
