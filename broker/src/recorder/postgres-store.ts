@@ -3,7 +3,7 @@
 // central nodes may write at once: a batch first locks its buses (in order, so no two batches
 // wait for each other), then reads and moves their seq tracks.
 import pg from 'pg';
-import { rowsOf, SEQ_TABLE, type Row } from './tables.js';
+import { rowsOf, SEQ_TABLE, TABLES, type Row } from './tables.js';
 import {
   arrayType,
   columnsOf,
@@ -344,13 +344,28 @@ export class PostgresStore implements RecorderStore {
 
 /** A row's key as an insert returns it: table, then its key columns' values as text. */
 function keyOf(row: Row): string {
-  const columns = columnsOf(row.table).map(([name]) => name);
-  const values = keyColumns(row.table).map((column) => String(row.values[columns.indexOf(column)]));
+  const values = positionsOf(row.table).key.map((at) => String(row.values[at]));
   return `${row.table}\u0000${values.join('\u0000')}`;
 }
 
 /** The month of a partitioned row (its `ts`). */
 function rowMonth(row: Row): string {
-  const columns = columnsOf(row.table).map(([name]) => name);
-  return monthOf(String(row.values[columns.indexOf('ts')]));
+  return monthOf(String(row.values[positionsOf(row.table).ts]));
+}
+
+/** Per table, where its key columns and its `ts` sit in a row's values: found once. */
+const POSITIONS = new Map<string, { key: readonly number[]; ts: number }>(
+  TABLES.map(({ name }) => {
+    const names = columnsOf(name).map(([column]) => column);
+    return [
+      name,
+      { key: keyColumns(name).map((column) => names.indexOf(column)), ts: names.indexOf('ts') },
+    ] as const;
+  }),
+);
+
+function positionsOf(table: string): { key: readonly number[]; ts: number } {
+  const positions = POSITIONS.get(table);
+  if (!positions) throw new Error(`no table ${table}`);
+  return positions;
 }
