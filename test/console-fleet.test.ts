@@ -136,6 +136,11 @@ describe('the staff console', () => {
         .waitFor();
       const elsewhere = await table.locator('tr[data-stop="elsewhere"] td').allInnerTexts();
       expect(elsewhere[5]).toBe('1');
+      // The map drawn (its module loads on demand), so that the check and the picture have it.
+      await page
+        .getByRole('figure', { name: 'Carte de la journée' })
+        .locator('.leaflet-container')
+        .waitFor();
       await checkAccessible(page, 'console-day');
       expect(central.problems()).toEqual([]);
     },

@@ -247,7 +247,10 @@ export async function kioskBrowser(
       page.on('console', (message) => {
         if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
       });
-      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+      // The stack too: an uncaught error in a bundled library says little without it.
+      page.on('pageerror', (error) =>
+        problems.push(`${page.url()}: ${error.stack ?? error.message}`),
+      );
       await page.goto(url);
       await page.getByRole('heading', { level: 1 }).waitFor();
       return page;

@@ -32,6 +32,8 @@ export default function DayMap({ day, session, language }: DayMapProps) {
         .bindTooltip(textContent(`${String(index + 1)}. ${stop.name}`), {
           permanent: true,
           direction: 'right',
+          // Beside the marker (its radius and line), not over its right half.
+          offset: [12, 0],
         })
         .addTo(layer);
     });

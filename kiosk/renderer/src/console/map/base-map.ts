@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { SessionResponse } from '@fsbus/shared';
 import { useText } from '../i18n/i18n.js';
 import { FRANCE_BOUNDS, departements } from './basemap.js';
+import { canvasRenderer } from './canvas-renderer.js';
 
 export { L };
 
@@ -25,7 +26,7 @@ export function useBaseMap(
     if (element.current === null) return;
     const created = L.map(element.current, {
       // Canvas, not SVG: 150 markers moving every second.
-      preferCanvas: true,
+      renderer: canvasRenderer(),
       zoomSnap: 0.25,
       attributionControl: tileUrl !== null,
       // Keyboard panning needs a focusable map; the tables beside carry the same facts.
