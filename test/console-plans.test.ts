@@ -95,6 +95,16 @@ describe('the staff console’s plans', () => {
       await page.getByRole('heading', { name: `Plans du ${DATE}` }).waitFor();
       await page.getByRole('button', { name: `Modifier le plan de ${BUS}` }).click();
       const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...fields } = EXAMPLES.plan;
+      // A file the schema refuses: said in the console's words, on the field it is about.
+      const wrong = path.join(dir, 'wrong.json');
+      writeFileSync(wrong, JSON.stringify({ ...fields, planId: 'plan de lundi' }));
+      await page.getByLabel('Partir d’un fichier de plan (JSON)').setInputFiles(wrong);
+      await page
+        .getByRole('alert')
+        .filter({
+          hasText: 'Ce fichier n’a pas été repris, planId : De 1 à 64 lettres sans accent',
+        })
+        .waitFor();
       const file = path.join(dir, 'plan.json');
       writeFileSync(file, JSON.stringify({ ...fields, planId: `${BUS}-console-v1` }));
       await page.getByLabel('Partir d’un fichier de plan (JSON)').setInputFiles(file);
@@ -105,7 +115,7 @@ describe('the staff console’s plans', () => {
       await firstStop.getByLabel('Départ').fill('08:00');
       await page.getByRole('button', { name: 'Publier le plan' }).click();
       await page.getByText('1 champ à corriger avant de publier.').waitFor();
-      await firstStop.getByText('departure must be after arrival').waitFor();
+      await firstStop.getByText('Le départ doit venir après l’arrivée.').waitFor();
       expect(await firstStop.getByLabel('Départ').getAttribute('aria-invalid')).toBe('true');
       await checkAccessible(page, 'console-plan-editor');
       await firstStop.getByLabel('Départ').fill('12:00');

@@ -56,15 +56,22 @@ const PlannedStop = z
   .refine((s) => Date.parse(s.departure) > Date.parse(s.arrival), {
     error: 'departure must be after arrival',
     path: ['departure'],
+    params: { rule: 'departure_after_arrival' },
   });
 
-/** `plan` (retained, from central): the bus's ordered stops for one service day. */
+/**
+ * `plan` (retained, from central): the bus's ordered stops for one service day. Its own rules'
+ * issues carry `params.rule` (and the values they name), for screens that word them.
+ */
 export const PlanMessage = message({
   planId: StopId.meta({ description: 'Plan id, new for every version central publishes.' }),
   date: ServiceDate,
   timeZone: z
     .string()
-    .refine(isTimeZone, { error: 'an IANA time zone, e.g. Europe/Paris' })
+    .refine(isTimeZone, {
+      error: 'an IANA time zone, e.g. Europe/Paris',
+      params: { rule: 'time_zone' },
+    })
     .meta({ description: 'IANA time zone of the schedule, e.g. Europe/Paris.' }),
   depot: z
     .strictObject({
@@ -84,6 +91,7 @@ export const PlanMessage = message({
         code: 'custom',
         message: `duplicate stopId ${stop.stopId}`,
         path: ['stops', index, 'stopId'],
+        params: { rule: 'duplicate_stop', stopId: stop.stopId },
       });
     }
     seen.add(stop.stopId);
@@ -98,12 +106,14 @@ export const PlanMessage = message({
           code: 'custom',
           message: `a time on the plan's date ${plan.date}`,
           path: ['stops', index, key],
+          params: { rule: 'plan_date', date: plan.date },
         });
       } else if (!stop[key].endsWith(local.offset)) {
         ctx.addIssue({
           code: 'custom',
           message: `the UTC offset of ${zone ?? 'UTC'} on that date (${local.offset})`,
           path: ['stops', index, key],
+          params: { rule: 'utc_offset', zone: zone ?? 'UTC', offset: local.offset },
         });
       }
     }
@@ -113,6 +123,7 @@ export const PlanMessage = message({
         code: 'custom',
         message: 'stops must be in time order: arrival before the previous departure',
         path: ['stops', index, 'arrival'],
+        params: { rule: 'time_order' },
       });
     }
   });

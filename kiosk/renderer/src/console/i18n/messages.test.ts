@@ -27,6 +27,15 @@ describe('the staff console’s texts', () => {
       bus: 'bfs-42-001',
       alert: 'late',
       detail: 'at Boën, 20 min late',
+      minimum: 1,
+      maximum: 40,
+      stopId: 'ambazac-mairie',
+      date: '2026-11-23',
+      zone: 'Europe/Paris',
+      offset: '+01:00',
+      field: 'stops.0.arrival',
+      fields: 'colour',
+      problem: 'A date YYYY-MM-DD.',
     });
     i18n.activate('fr');
     expect(i18n._('fleet.summary', { total: 3, alerts: 1, silent: 0 })).toBe(

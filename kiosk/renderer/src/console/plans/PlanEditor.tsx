@@ -11,8 +11,14 @@ import {
   emptyStop,
   type DraftStop,
   type PlanDraft,
+  type PlanFileProblem,
   type Problems,
 } from './model/plan-draft.js';
+import type { ProblemText } from './model/plan-problems.js';
+
+/** The paths of the fields the editor shows; a problem elsewhere is said under the stops. */
+const FIELD =
+  /^(planId|timeZone|depot\.(name|lat|lon|radiusM)|stops\.\d+\.(stopId|name|commune|lat|lon|radiusM|arrival|departure))$/;
 
 export interface PlanEditorProps {
   readonly busId: string;
@@ -23,7 +29,7 @@ export interface PlanEditorProps {
   readonly publishedId: string | null;
   readonly onPublish: (message: PlanMessage) => Promise<void>;
   readonly onLoadFile: (text: string) => void;
-  readonly fileProblem: string | null;
+  readonly fileProblem: PlanFileProblem | null;
 }
 
 export function PlanEditor(props: PlanEditorProps) {
@@ -41,8 +47,13 @@ export function PlanEditor(props: PlanEditorProps) {
     // The bridge keeps the plan it holds when the same id comes again: a change needs a new id.
     if (props.publishedId === null || draft.planId.trim() !== props.publishedId) return result;
     const problems = result.ok ? {} : result.problems;
-    return { ok: false as const, problems: { ...problems, planId: t('plans.idTaken') } };
+    return {
+      ok: false as const,
+      problems: { ...problems, planId: { key: 'plans.idTaken' as const } },
+    };
   };
+  const say = (problem: ProblemText | undefined) =>
+    problem === undefined ? undefined : t(problem.key, problem.values);
   const checked = checking ? check() : null;
   const problems: Problems = checked !== null && !checked.ok ? checked.problems : {};
   const count = Object.keys(problems).length;
@@ -95,7 +106,12 @@ export function PlanEditor(props: PlanEditorProps) {
       )}
       {props.fileProblem !== null && (
         <p className="problem" role="alert">
-          {t('plans.fileProblem', { problem: props.fileProblem })}
+          {props.fileProblem.field === null
+            ? t('plans.fileProblem', { problem: say(props.fileProblem.text) })
+            : t('plans.fileProblemAt', {
+                field: props.fileProblem.field,
+                problem: say(props.fileProblem.text),
+              })}
         </p>
       )}
       <div className="plan-head">
@@ -105,7 +121,7 @@ export function PlanEditor(props: PlanEditorProps) {
           onChange={(planId) => {
             onDraft({ ...draft, planId });
           }}
-          problem={problems.planId}
+          problem={say(problems.planId)}
           isReadOnly={readOnly}
         />
         <Field
@@ -114,7 +130,7 @@ export function PlanEditor(props: PlanEditorProps) {
           onChange={(timeZone) => {
             onDraft({ ...draft, timeZone });
           }}
-          problem={problems.timeZone}
+          problem={say(problems.timeZone)}
           isReadOnly={readOnly}
         />
       </div>
@@ -126,7 +142,7 @@ export function PlanEditor(props: PlanEditorProps) {
           onChange={(name) => {
             onDraft({ ...draft, depot: { ...draft.depot, name } });
           }}
-          problem={problems['depot.name']}
+          problem={say(problems['depot.name'])}
           isReadOnly={readOnly}
         />
         {(['lat', 'lon', 'radiusM'] as const).map((key) => (
@@ -138,14 +154,14 @@ export function PlanEditor(props: PlanEditorProps) {
             onChange={(value) => {
               onDraft({ ...draft, depot: { ...draft.depot, [key]: value } });
             }}
-            problem={problems[`depot.${key}`]}
+            problem={say(problems[`depot.${key}`])}
             isReadOnly={readOnly}
           />
         ))}
       </fieldset>
       <ol className="plan-stops">
         {draft.stops.map((stop, index) => {
-          const at = (key: keyof DraftStop) => problems[`stops.${String(index)}.${key}`];
+          const at = (key: keyof DraftStop) => say(problems[`stops.${String(index)}.${key}`]);
           const field = (
             key: Exclude<keyof DraftStop, 'key'>,
             extra: { type?: 'time'; inputMode?: 'decimal' } = {},
@@ -216,7 +232,13 @@ export function PlanEditor(props: PlanEditorProps) {
           );
         })}
       </ol>
-      {problems.stops !== undefined && <p className="problem">{problems.stops}</p>}
+      {Object.entries(problems)
+        .filter(([path]) => !FIELD.test(path))
+        .map(([path, problem]) => (
+          <p key={path} className="problem">
+            {say(problem)}
+          </p>
+        ))}
       {canPublish && (
         <div className="editor-actions">
           <Button

@@ -16,7 +16,13 @@ import { PlanLink } from '../live/plan-link.js';
 import type { Api } from '../session/api.js';
 import { PlanEditor } from './PlanEditor.js';
 import './plans.css';
-import { draftFromFile, draftFromPlan, emptyDraft, type PlanDraft } from './model/plan-draft.js';
+import {
+  PlanFileProblem,
+  draftFromFile,
+  draftFromPlan,
+  emptyDraft,
+  type PlanDraft,
+} from './model/plan-draft.js';
 
 export interface PlansScreenProps {
   readonly session: SessionResponse;
@@ -40,7 +46,7 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
   const [plans, setPlans] = useState<DayPlansResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState<PlanDraft | null>(null);
-  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const [fileProblem, setFileProblem] = useState<PlanFileProblem | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const link = useRef<PlanLink | null>(null);
   const planner = session.role === 'planner';
@@ -226,7 +232,8 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
               setDraft(draftFromFile(text, editing));
               setFileProblem(null);
             } catch (failure) {
-              setFileProblem((failure as Error).message);
+              if (!(failure instanceof PlanFileProblem)) throw failure;
+              setFileProblem(failure);
             }
           }}
         />

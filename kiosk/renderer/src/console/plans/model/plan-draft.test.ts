@@ -7,6 +7,7 @@ import {
   emptyDraft,
   localTime,
   nextPlanId,
+  PlanFileProblem,
 } from './plan-draft.js';
 
 const BUS = 'bfs-87-012';
@@ -57,14 +58,31 @@ describe('a day plan in the console', () => {
     );
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
-    expect(Object.keys(checked.problems).sort()).toEqual(['stops.0.departure', 'stops.0.lon']);
+    // As the console's messages, with the values they name.
+    expect(checked.problems).toEqual({
+      'stops.0.departure': { key: 'plans.problem.departureAfterArrival', values: {} },
+      'stops.0.lon': { key: 'plans.problem.atMost', values: { maximum: 180 } },
+    });
   });
 
   it('reads a plan file, whole message or fields, and refuses what is not a plan', () => {
     const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...fields } = EXAMPLES.plan;
     expect(draftFromFile(JSON.stringify(EXAMPLES.plan), BUS).planId).toBe(EXAMPLES.plan.planId);
     expect(draftFromFile(JSON.stringify(fields), BUS).stops).toHaveLength(fields.stops.length);
-    expect(() => draftFromFile('{', BUS)).toThrow(/^not JSON/);
-    expect(() => draftFromFile('{"planId": "x"}', BUS)).toThrow(/^not a valid plan: /);
+    const problemOf = (text: string) => {
+      try {
+        draftFromFile(text, BUS);
+      } catch (problem) {
+        if (problem instanceof PlanFileProblem) return { text: problem.text, field: problem.field };
+        throw problem;
+      }
+      throw new Error('taken');
+    };
+    expect(problemOf('{')).toEqual({ text: { key: 'plans.fileNotJson' }, field: null });
+    expect(problemOf('[1]')).toEqual({ text: { key: 'plans.fileNotPlan' }, field: null });
+    expect(problemOf('{"planId": "x"}')).toEqual({
+      text: { key: 'plans.problem.required' },
+      field: 'date',
+    });
   });
 });

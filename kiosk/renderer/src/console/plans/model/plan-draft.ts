@@ -1,7 +1,9 @@
 // A day plan as the console edits it (pure): text fields as typed, made into a plan message
-// by the shared schema, whose problems come back keyed by the field they are about. A plan
-// starts empty, from the bus's plan of the day, or from a file (a plan or a whole message).
+// by the shared schema, whose problems come back keyed by the field they are about, as the
+// console's messages. A plan starts empty, from the bus's plan of the day, or from a file (a
+// plan or a whole message).
 import { PlanMessage, ProtocolError, centralPlan, type BodyOf } from '@fsbus/shared';
+import { problemText, type ProblemText } from './plan-problems.js';
 
 export interface DraftStop {
   /** The stop's place in the editor (React's key), not part of the plan. */
@@ -32,8 +34,8 @@ export interface PlanDraft {
   readonly stops: readonly DraftStop[];
 }
 
-/** Problems by field path (`planId`, `stops.0.arrival`...), as the schema words them. */
-export type Problems = Readonly<Record<string, string>>;
+/** Problems by field path (`planId`, `stops.0.arrival`...), as the console words them. */
+export type Problems = Readonly<Record<string, ProblemText>>;
 
 /** A new, empty stop. */
 export const emptyStop = (): DraftStop => ({
@@ -106,20 +108,21 @@ export function draftFromPlan(plan: BodyOf<'plan'>): PlanDraft {
   };
 }
 
-/** A plan file's text (the plan's fields, or a whole plan message) as a draft. */
-export function draftFromFile(text: string, busId: string): PlanDraft {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not JSON: ${(error as Error).message}`, { cause: error });
+/** Why a plan file was not taken: a message of the console, and the field it is about. */
+export class PlanFileProblem extends Error {
+  override readonly name = 'PlanFileProblem';
+  constructor(
+    readonly text: ProblemText,
+    /** The field's path in the file (`stops.0.arrival`), if the problem is on one. */
+    readonly field: string | null = null,
+  ) {
+    super(field === null ? text.key : `${field}: ${text.key}`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new Error('not a plan: a JSON object with planId, date, timeZone and stops is needed');
-  }
-  const fields = Object.fromEntries(Object.entries(data).filter(([key]) => !ENVELOPE.has(key)));
-  // Its own fields checked by the plan schema alone (the envelope is the console's to stamp).
-  const body = PlanMessage.safeParse({
+}
+
+/** A plan's own fields checked by the plan schema alone (the envelope is the console's). */
+function parsePlan(busId: string, fields: object) {
+  return PlanMessage.safeParse({
     v: 1,
     busId,
     id: '00000000-0000-7000-8000-000000000000',
@@ -128,11 +131,25 @@ export function draftFromFile(text: string, busId: string): PlanDraft {
     source: 'central',
     ...fields,
   });
+}
+
+/** A plan file's text (the plan's fields, or a whole plan message) as a draft. */
+export function draftFromFile(text: string, busId: string): PlanDraft {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new PlanFileProblem({ key: 'plans.fileNotJson' });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new PlanFileProblem({ key: 'plans.fileNotPlan' });
+  }
+  const fields = Object.fromEntries(Object.entries(data).filter(([key]) => !ENVELOPE.has(key)));
+  const body = parsePlan(busId, fields);
   if (!body.success) {
     const first = body.error.issues[0];
-    throw new Error(
-      `not a valid plan: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`,
-    );
+    if (first === undefined) throw new PlanFileProblem({ key: 'plans.problem.invalid' });
+    throw new PlanFileProblem(problemText(first), first.path.join('.') || null);
   }
   const draft = draftFromPlan(body.data);
   // A file keeps its own id: it is what the planner meant to publish.
@@ -211,15 +228,21 @@ export type Checked =
  * `fsbus-central plan publish` stamps it), or its problems by field.
  */
 export function checkDraft(draft: PlanDraft, busId: string, now = new Date()): Checked {
+  const body = planBody(draft);
   try {
-    return { ok: true, message: centralPlan(busId, planBody(draft), now) };
+    return { ok: true, message: centralPlan(busId, body, now) };
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
-    const problems: Record<string, string> = {};
-    for (const problem of error.problems) {
-      if (ENVELOPE.has(problem.path)) continue;
-      problems[problem.path] ??= problem.message;
+    // The schema's issues themselves, for their codes and rules, not its English.
+    const issues = parsePlan(busId, body).error?.issues ?? [];
+    const problems: Record<string, ProblemText> = {};
+    for (const issue of issues) {
+      const path = issue.path.join('.');
+      if (ENVELOPE.has(path)) continue;
+      problems[path] ??= problemText(issue);
     }
+    // Refused, but not by the plan's fields (its size, say): said on the plan as a whole.
+    if (Object.keys(problems).length === 0) problems.plan = { key: 'plans.problem.invalid' };
     return { ok: false, problems };
   }
 }
