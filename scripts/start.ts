@@ -1,12 +1,14 @@
 // npm start: a whole simulated bus day on this machine, with no hardware and nothing to install.
 // fsbus-central (its recorder and the staff API), then the bus: its broker, the bridge fed by the
-// route and door counter simulators, and the kiosk screen with the driver display. Data in
+// route and door counter simulators, and the kiosk screen with the driver display; a planner
+// that publishes the bus's tour from central, and simulated visitors. Data in
 // ./.fsbus/ (--data DIR); a second start resumes. Ctrl-C stops everything within 5 s.
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VisitorSimulator } from '../kiosk/src/simulator/visitors.js';
-import { dayServices, simulatedVisitors } from './start/day.js';
+import { dayServices, simulatedVisitors, tourPlanner } from './start/day.js';
+import type { TourPlanner } from './start/planner.js';
 import { Services } from './start/services.js';
 import {
   BUS_ID,
@@ -81,9 +83,11 @@ if (values.visitors !== 'on' && values.visitors !== 'off') {
 
 const services = new Services(layout.logDir);
 let visitors: VisitorSimulator | null = null;
+let planner: TourPlanner | null = null;
 let stopping: Promise<void> | undefined;
 const stop = (code: number) => {
   stopping ??= (visitors?.stop() ?? Promise.resolve())
+    .then(() => planner?.stop())
     .then(() => services.stop())
     .then(() => {
       process.exit(code);
@@ -99,6 +103,12 @@ process.on('SIGTERM', () => {
 
 try {
   for (const spec of dayServices(layout, ports, { speed })) await services.start(spec);
+  if (!stopping) {
+    planner = tourPlanner(layout, ports, (problem) => {
+      console.error(`npm start: ${problem}`);
+    });
+    planner.start();
+  }
   if (values.visitors === 'on' && !stopping) {
     visitors = simulatedVisitors(ports, speed);
     await visitors.start();

@@ -1,10 +1,12 @@
 // The whole stack for a simulated day, as npm start runs it (central, the on-board broker, the
-// bridge driving the Monts du Forez tour, the kiosk server, simulated visitors), at 200 times
-// real time: central is killed for a while mid-morning and comes back, then the on-board
-// broker is killed and restarted. Asserted from central's recorder once the bus is back at its
-// depot: the stops arrived at and left in order, every visit, opinion and call the visitors got
-// acknowledged recorded once (each id is a key), the door counts equal to what the simulated
-// counter saw, and the bus healthy; on board, the attendance and the queue count the same.
+// bridge driving the Monts du Forez tour, npm start's planner publishing that tour from
+// central, the kiosk server, simulated visitors), at 200 times real time: central is killed for
+// a while mid-morning and comes back, then the on-board broker is killed and restarted.
+// Asserted from central's recorder once the bus is back at its depot: central's plan and the
+// bus's acknowledgement, the stops arrived at and left in order, every visit, opinion and call
+// the visitors got acknowledged recorded once (each id is a key), the door counts equal to what
+// the simulated counter saw, and the bus healthy; on board, the attendance and the queue count
+// the same.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,10 +21,15 @@ import {
   topicFor,
 } from '@fsbus/shared';
 import type { VisitorSimulator } from '../kiosk/src/simulator/visitors.js';
-import { dayServices, simulatedVisitors } from '../scripts/start/day.js';
+import { dayServices, simulatedVisitors, tourPlanner } from '../scripts/start/day.js';
+import { centralTourId } from '../scripts/start/planner.js';
 import { Services } from '../scripts/start/services.js';
 import { BUS_ID, freePorts, layoutOf, prepare } from '../scripts/start/setup.js';
-import { localTime, TOUR_TIME_ZONE } from '../firmware-bridge/src/sources/simulator/tour-plan.js';
+import {
+  localTime,
+  TOUR_PLAN_PREFIX,
+  TOUR_TIME_ZONE,
+} from '../firmware-bridge/src/sources/simulator/tour-plan.js';
 
 const SPEED = 200;
 
@@ -63,6 +70,10 @@ describe('a whole simulated day, end to end', () => {
       return found;
     };
     for (const service of specs) await services.start(service);
+    const problems: string[] = [];
+    const planner = tourPlanner(layout, ports, (problem) => problems.push(problem));
+    cleanups.push(() => planner.stop());
+    planner.start();
     let visitors: VisitorSimulator | null = simulatedVisitors(ports, SPEED);
     cleanups.push(() => visitors?.stop());
     await visitors.start();
@@ -152,10 +163,24 @@ describe('a whole simulated day, end to end', () => {
       120_000,
     );
 
-    // The stops, arrived at and left in order.
-    const transitions = rows<{ state: string; stop_id: string | null }>(
-      "SELECT state, stop_id FROM stop_events WHERE state IN ('arrived', 'departed') ORDER BY ts, seq",
+    // The bus made its own tour; npm start's planner published it from central, and the bus
+    // took central's plan and acknowledged it: central holds the day's plan and its answer.
+    const day = localTime(busTime() ?? 0, TOUR_TIME_ZONE).slice(0, 10);
+    const planId = centralTourId(`${TOUR_PLAN_PREFIX}${day}`);
+    expect(
+      rows<{ plan_id: string; source: string; date: string }>(
+        'SELECT plan_id, source, date FROM plans',
+      ),
+    ).toEqual([{ plan_id: planId, source: 'central', date: day }]);
+    expect(
+      rows<{ plan_id: string; outcome: string }>('SELECT plan_id, outcome FROM plan_acks'),
+    ).toEqual([{ plan_id: planId, outcome: 'accepted' }]);
+
+    // The stops of central's plan, arrived at and left in order.
+    const transitions = rows<{ state: string; stop_id: string | null; plan_id: string | null }>(
+      "SELECT state, stop_id, plan_id FROM stop_events WHERE state IN ('arrived', 'departed') ORDER BY ts, seq",
     );
+    expect(new Set(transitions.map((t) => t.plan_id))).toEqual(new Set([planId]));
     expect(transitions.map((t) => `${t.state} ${t.stop_id ?? ''}`)).toEqual(
       ['boen-mairie', 'st-georges-couzan-eglise', 'chalmazel-mairie', 'sauvain-place'].flatMap(
         (stop) => [`arrived ${stop}`, `departed ${stop}`],
@@ -191,5 +216,7 @@ describe('a whole simulated day, end to end', () => {
     )[0];
     expect(last?.state).toBe('online');
     expect((JSON.parse(last?.body ?? '{}') as { alarms?: string[] }).alarms).toEqual([]);
+    // The planner met central away (10:00-10:40) at most: its plan went once central was back.
+    expect(problems.filter((problem) => !problem.includes('ECONNREFUSED'))).toEqual([]);
   }, 600_000);
 });

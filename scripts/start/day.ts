@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { VisitorSimulator } from '../../kiosk/src/simulator/visitors.js';
+import { TourPlanner } from './planner.js';
 import type { ServiceSpec } from './services.js';
-import { BUS_ID, ROOT, type Layout, type Ports } from './setup.js';
+import { BUS_ID, ROOT, STAFF_USER, type Layout, type Ports } from './setup.js';
 
 /** The simulated bus's config. */
 export const BUS_CONFIG = path.join(ROOT, 'config/simulation.yaml');
@@ -62,6 +63,22 @@ export function dayServices(layout: Layout, ports: Ports, options: DayOptions): 
     onBoard('bridge', 'firmware-bridge/bin/fsbus-bridge.js', ports.busMqtt),
     onBoard('kiosk', 'kiosk/bin/fsbus-kiosk.js', ports.kiosk),
   ];
+}
+
+/** npm start's planner: the bus's own tours, published from central by the staff planner. */
+export function tourPlanner(
+  layout: Layout,
+  ports: Ports,
+  onProblem: (problem: string) => void,
+): TourPlanner {
+  return new TourPlanner({
+    busId: BUS_ID,
+    busMqttUrl: `mqtt://127.0.0.1:${String(ports.busMqtt)}`,
+    centralMqttUrl: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,
+    username: STAFF_USER,
+    password: readFileSync(layout.staffPasswordFile, 'utf8').trim(),
+    onProblem,
+  });
 }
 
 /** People checking in at the simulated visitors' kiosk per hour at a permanence (bus time). */

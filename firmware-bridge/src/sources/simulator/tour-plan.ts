@@ -8,7 +8,7 @@ type PlanBody = Omit<PlanMessage, 'v' | 'busId' | 'id' | 'seq' | 'ts' | 'source'
 
 export const TOUR_TIME_ZONE = 'Europe/Paris';
 /** Every simulated tour's plan id starts with this. */
-const TOUR_PLAN_PREFIX = 'sim-forez-';
+export const TOUR_PLAN_PREFIX = 'sim-forez-';
 
 /** Where the bus sleeps, and where a simulated bus without a plan waits. */
 export const TOUR_DEPOT = {
