@@ -9,13 +9,13 @@ import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  EXAMPLES,
   MessageFactory,
   statusTopic,
   topicFor,
   type Config,
   type StatusMessage,
   type Stream,
+  exampleBody,
 } from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
 import { startBridge } from '../firmware-bridge/src/main.js';
@@ -34,7 +34,7 @@ afterEach(async () => {
 const kioskFactory = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
 function visitOrOpinion(i: number) {
   const stream = i % 4 === 3 ? ('opinion' as const) : ('visit' as const);
-  const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...body } = EXAMPLES[stream];
+  const body = exampleBody(stream);
   const message = kioskFactory.create(stream, body) as { id: string };
   return { stream, id: message.id, payload: JSON.stringify(message) };
 }

@@ -17,6 +17,7 @@ import {
   topicFor,
   type BodyOf,
   type Config,
+  exampleBody,
 } from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
 import { startBridge, type RunningBridge } from '../firmware-bridge/src/main.js';
@@ -50,7 +51,7 @@ const driverFactory = new MessageFactory({
   source: 'driver',
   clock: () => new Date(clock()),
 });
-const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...visitBody } = EXAMPLES.visit;
+const visitBody = exampleBody('visit');
 const {
   v: _v2,
   busId: _b2,

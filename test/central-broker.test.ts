@@ -6,8 +6,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import mqtt, { type ErrorWithSubackPacket, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MessageFactory, topicFilter, topicFor, type BodyOf } from '@fsbus/shared';
-import { EXAMPLES } from '@fsbus/shared';
+import { MessageFactory, topicFilter, topicFor, exampleBody } from '@fsbus/shared';
 import {
   apiJson,
   centralSetup,
@@ -59,15 +58,8 @@ function kioskOf(busId: string) {
   return new MessageFactory({ busId, source: 'kiosk-1' });
 }
 
-/** A stream's documented example without its envelope. */
-function bodyOf<S extends 'visit' | 'plan' | 'gnss'>(stream: S): BodyOf<S> {
-  const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-  return Object.fromEntries(
-    Object.entries(EXAMPLES[stream]).filter(([key]) => !envelope.has(key)),
-  ) as BodyOf<S>;
-}
-const visitBody = () => bodyOf('visit');
-const planBody = () => bodyOf('plan');
+const visitBody = () => exampleBody('visit');
+const planBody = () => exampleBody('plan');
 
 async function count(running: InProcessCentral, sql: string, ...params: string[]) {
   const [row] = await running.central.store.query<{ n: number }>(sql, params);
@@ -296,7 +288,7 @@ describe('fsbus-central limits', () => {
     const calm = await login(setup, B);
     const kiosk = kioskOf(B);
     const fixes = new MessageFactory({ busId: A, source: 'bridge' });
-    const fix = bodyOf('gnss');
+    const fix = exampleBody('gnss');
     // QoS 0 far beyond the rate (a flood is 10 times the rate's worth dropped within 10 s): the
     // broker drops them, then closes the link.
     const state = { gone: false };

@@ -7,7 +7,7 @@ import type { MqttClient } from 'mqtt';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, MessageFactory, topicFor, type BodyOf, type Stream } from '@fsbus/shared';
+import { MessageFactory, topicFor, exampleBody } from '@fsbus/shared';
 import { PASSWORD, startTestBroker, testConfig, until } from '../broker/test/harness.js';
 import { connectionString } from '../broker/src/recorder/postgres-store.js';
 import { Outbox } from '../firmware-bridge/src/outbox/outbox.js';
@@ -49,13 +49,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function bodyOf<S extends Stream>(stream: S): BodyOf<S> {
-  const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-  return Object.fromEntries(
-    Object.entries(EXAMPLES[stream]).filter(([key]) => !envelope.has(key)),
-  ) as BodyOf<S>;
-}
 
 /** Two nodes' setups on a new database (its URL) and a new Redis database number. */
 async function twoNodes(): Promise<{ a: CentralSetup; b: CentralSetup; url: string }> {
@@ -113,7 +106,7 @@ describe('central in a cluster', () => {
     const other = await client(b, OTHER);
     const visit = new MessageFactory({ busId: OTHER, source: 'kiosk-1' }).create(
       'visit',
-      bodyOf('visit'),
+      exampleBody('visit'),
     );
     await other.publishAsync(topicFor('visit', OTHER), JSON.stringify(visit), { qos: 1 });
     await until(() => live.includes(topicFor('visit', OTHER)), 'the visit seen on node A');
@@ -123,7 +116,7 @@ describe('central in a cluster', () => {
     const planner = await client(b, 'paul');
     const plan = new MessageFactory({ busId: BUS, source: 'central' }).create(
       'plan',
-      bodyOf('plan'),
+      exampleBody('plan'),
     );
     await planner.publishAsync(planTopic, JSON.stringify(plan), { qos: 1, retain: true });
     const back = connectToCentral(b, BUS, session);
@@ -201,7 +194,7 @@ describe('central in a cluster', () => {
       const state = { restarting: true };
       const visits = (async () => {
         do {
-          const visit = kiosk.create('visit', bodyOf('visit'));
+          const visit = kiosk.create('visit', exampleBody('visit'));
           await bus.publishAsync(topicFor('visit', BUS), JSON.stringify(visit), { qos: 1 });
           sent.push(visit.id);
         } while (state.restarting);
@@ -280,7 +273,7 @@ describe('central in a cluster', () => {
     const planner = await client(b, 'paul');
     const plans = buses.map(({ busId }) =>
       new MessageFactory({ busId, source: 'central' }).create('plan', {
-        ...bodyOf('plan'),
+        ...exampleBody('plan'),
         planId: `${busId}-after-failover`,
       }),
     );
@@ -359,7 +352,7 @@ async function fillOutbox(file: string, busId: string, count: number) {
     const adds = [];
     for (let i = 0; i < count; i++) {
       const stream = i % 4 === 3 ? ('opinion' as const) : ('visit' as const);
-      const message = kiosk.create(stream, bodyOf(stream));
+      const message = kiosk.create(stream, exampleBody(stream));
       made[stream === 'visit' ? 'visits' : 'opinions'] += 1;
       adds.push(
         outbox.add({

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigSchema, EXAMPLES, MessageFactory, topicFor } from '@fsbus/shared';
+import { ConfigSchema, MessageFactory, topicFor, exampleBody } from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
 import {
   openOutbox,
@@ -23,7 +23,7 @@ afterEach(async () => {
 
 const factory = new MessageFactory({ busId: BUS, source: 'bridge' });
 function door(): CentralMessage {
-  const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...body } = EXAMPLES.door;
+  const body = exampleBody('door');
   const message = factory.create('door', body);
   return {
     stream: 'door',

@@ -14,8 +14,8 @@ import {
   statusTopic,
   topicFor,
   type AlertsMessage,
-  type BodyOf,
   type Stream,
+  exampleBody,
 } from '@fsbus/shared';
 import { until } from '../broker/test/harness.js';
 import {
@@ -42,14 +42,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function bodyOf<S extends Stream>(stream: S, changes: Partial<BodyOf<S>> = {}): BodyOf<S> {
-  const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-  const body = Object.fromEntries(
-    Object.entries(EXAMPLES[stream]).filter(([key]) => !envelope.has(key)),
-  );
-  return { ...body, ...changes } as BodyOf<S>;
-}
 
 async function centralWithBuses(storage: StorageUnderTest) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsbus-live-'));
@@ -119,11 +111,14 @@ describe.each(STORAGES.map((make) => make()))('central live views on $name', (st
       BUS,
       BUS,
       'gnss',
-      bridge.create('gnss', bodyOf('gnss', { lat: 45.9597, lon: 1.3998, speed: 0, track: 84.5 })),
+      bridge.create(
+        'gnss',
+        exampleBody('gnss', { lat: 45.9597, lon: 1.3998, speed: 0, track: 84.5 }),
+      ),
     );
     const arrived = bridge.create(
       'stop',
-      bodyOf('stop', {
+      exampleBody('stop', {
         state: 'arrived',
         current: {
           ...present(EXAMPLES.stop.current),
@@ -137,23 +132,28 @@ describe.each(STORAGES.map((make) => make()))('central live views on $name', (st
       BUS,
       BUS,
       'occupancy',
-      bridge.create('occupancy', bodyOf('occupancy', { onBoard: 3 })),
+      bridge.create('occupancy', exampleBody('occupancy', { onBoard: 3 })),
     );
     await send(
       BUS,
       BUS,
       'door',
-      bridge.create('door', bodyOf('door', { door: 2, in: 3, out: 1, quality: 'uncertain' })),
+      bridge.create('door', exampleBody('door', { door: 2, in: 3, out: 1, quality: 'uncertain' })),
     );
     const other = new MessageFactory({ busId: OTHER, source: 'bridge', clock: at(-30_000) });
-    await send(OTHER, OTHER, 'gnss', other.create('gnss', bodyOf('gnss', { lat: 46.1, lon: 1.2 })));
+    await send(
+      OTHER,
+      OTHER,
+      'gnss',
+      other.create('gnss', exampleBody('gnss', { lat: 46.1, lon: 1.2 })),
+    );
     await send(
       OTHER,
       OTHER,
       'stop',
       other.create(
         'stop',
-        bodyOf('stop', {
+        exampleBody('stop', {
           state: 'en_route',
           current: null,
           next: { ...present(EXAMPLES.stop.next), eta: null },
@@ -165,7 +165,7 @@ describe.each(STORAGES.map((make) => make()))('central live views on $name', (st
       OTHER,
       OTHER,
       'occupancy',
-      other.create('occupancy', bodyOf('occupancy', { onBoard: 0 })),
+      other.create('occupancy', exampleBody('occupancy', { onBoard: 0 })),
     );
 
     const fleet = await apiJson<{
@@ -238,7 +238,7 @@ describe.each(STORAGES.map((make) => make()))('central live views on $name', (st
     const date = '2026-11-23';
     const plan = new MessageFactory({ busId: BUS, source: 'central' }).create(
       'plan',
-      bodyOf('plan'),
+      exampleBody('plan'),
     );
     await send('paul', BUS, 'plan', plan);
     const bridge = new MessageFactory({
@@ -252,15 +252,15 @@ describe.each(STORAGES.map((make) => make()))('central live views on $name', (st
       'plan/ack',
       bridge.create('plan/ack', { planId: plan.planId, date, outcome: 'accepted', reason: null }),
     );
-    await send(BUS, BUS, 'stop', bridge.create('stop', bodyOf('stop')));
-    await send(BUS, BUS, 'door', bridge.create('door', bodyOf('door')));
+    await send(BUS, BUS, 'stop', bridge.create('stop', exampleBody('stop')));
+    await send(BUS, BUS, 'door', bridge.create('door', exampleBody('door')));
     const kiosk = new MessageFactory({
       busId: BUS,
       source: 'kiosk-1',
       clock: () => new Date('2026-11-23T08:45:00.000Z'),
     });
-    await send(BUS, BUS, 'visit', kiosk.create('visit', bodyOf('visit')));
-    await send(BUS, BUS, 'visit', kiosk.create('visit', bodyOf('visit', { stopId: null })));
+    await send(BUS, BUS, 'visit', kiosk.create('visit', exampleBody('visit')));
+    await send(BUS, BUS, 'visit', kiosk.create('visit', exampleBody('visit', { stopId: null })));
     const busDay = await apiJson<{
       plan: { planId: string; acknowledged: { outcome: string } | null };
       stops: {
@@ -306,7 +306,7 @@ describe.each(STORAGES.map((make) => make()))('central live views on $name', (st
       const dayStart = now - (24 * 60 - minutesLeftInParis(now)) * 60_000;
       const plan = new MessageFactory({ busId: BUS, source: 'central' }).create(
         'plan',
-        bodyOf('plan', {
+        exampleBody('plan', {
           planId: 'today',
           date: new TZDate(now, 'Europe/Paris').toISOString().slice(0, 10),
           stops: [
@@ -323,13 +323,13 @@ describe.each(STORAGES.map((make) => make()))('central live views on $name', (st
       await send('paul', BUS, 'plan', plan);
       // The other bus: late, a silent counter, an old backlog.
       const other = new MessageFactory({ busId: OTHER, source: 'bridge' });
-      await send(OTHER, OTHER, 'stop', other.create('stop', bodyOf('stop', { delayS: 1800 })));
+      await send(OTHER, OTHER, 'stop', other.create('stop', exampleBody('stop', { delayS: 1800 })));
       await send(
         OTHER,
         OTHER,
         'status',
         other.create('status', {
-          ...bodyOf('status'),
+          ...exampleBody('status'),
           state: 'degraded',
           alarms: ['counter_silent'],
           metrics: { outbox_events_pending: 40, outbox_oldest_event_age_s: 8 * 3600 },
@@ -369,14 +369,14 @@ describe.each(STORAGES.map((make) => make()))('central live views on $name', (st
         BUS,
         BUS,
         'status',
-        bridge.create('status', bodyOf('status', { alarms: [], state: 'online' })),
+        bridge.create('status', exampleBody('status', { alarms: [], state: 'online' })),
       );
-      await send(OTHER, OTHER, 'stop', other.create('stop', bodyOf('stop', { delayS: 0 })));
+      await send(OTHER, OTHER, 'stop', other.create('stop', exampleBody('stop', { delayS: 0 })));
       await send(
         OTHER,
         OTHER,
         'status',
-        other.create('status', bodyOf('status', { alarms: [], state: 'online', metrics: {} })),
+        other.create('status', exampleBody('status', { alarms: [], state: 'online', metrics: {} })),
       );
       await running.central.alerts.refresh();
       await expect.poll(() => received.at(-1)?.alerts).toEqual([]);

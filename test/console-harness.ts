@@ -7,13 +7,13 @@ import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import {
-  EXAMPLES,
   MessageFactory,
   statusTopic,
   topicFor,
   type BodyOf,
   type CentralRole,
   type Stream,
+  exampleBody,
 } from '@fsbus/shared';
 import {
   apiGet,
@@ -29,15 +29,6 @@ import { publishAll, type FleetMessage } from './fleet-month.js';
 import { kioskBrowser } from './kiosk-harness.js';
 
 type Cleanups = (() => Promise<void> | void)[];
-
-/** A stream's documented example without its envelope, with changes. */
-export function bodyOf<S extends Stream>(stream: S, changes: Partial<BodyOf<S>> = {}): BodyOf<S> {
-  const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-  const body = Object.fromEntries(
-    Object.entries(EXAMPLES[stream]).filter(([key]) => !envelope.has(key)),
-  );
-  return { ...body, ...changes } as BodyOf<S>;
-}
 
 /** One simulated bus: its bridge's and kiosk's messages, published to central over TLS. */
 export class SimulatedBus {
@@ -69,7 +60,7 @@ export class SimulatedBus {
    */
   async send<S extends Stream>(stream: S, changes: Partial<BodyOf<S>> = {}): Promise<void> {
     const factory = stream === 'visit' || stream === 'opinion' ? this.#kiosk : this.#bridge;
-    const message = factory.create(stream, bodyOf(stream, changes));
+    const message = factory.create(stream, exampleBody(stream, changes));
     const topic =
       stream === 'status'
         ? statusTopic(this.busId, (message as { service: string }).service)
@@ -148,7 +139,7 @@ export async function consoleCentral(
     plan: async (busId, changes = {}) => {
       const message = new MessageFactory({ busId, source: 'central' }).create(
         'plan',
-        bodyOf('plan', changes),
+        exampleBody('plan', changes),
       );
       await planner.publishAsync(topicFor('plan', busId), JSON.stringify(message), {
         qos: 1,

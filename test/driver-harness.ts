@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { EXAMPLES, MessageFactory, topicFor } from '@fsbus/shared';
+import { EXAMPLES, MessageFactory, topicFor, exampleBody } from '@fsbus/shared';
 import { BUS, collect, login } from '../broker/test/harness.js';
 import { kioskBrowser, kioskBus, planHereNow } from './kiosk-harness.js';
 
 type Cleanups = (() => Promise<void> | void)[];
 
-const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...visitBody } = EXAMPLES.visit;
+const visitBody = exampleBody('visit');
 const {
   v: _v2,
   busId: _b2,

@@ -7,12 +7,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  EXAMPLES,
   MessageFactory,
   statusTopic,
   topicFilter,
   topicFor,
   type Stream,
+  exampleBody,
 } from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
 import { Outbox, type OutboxMessage } from '../firmware-bridge/src/outbox/outbox.js';
@@ -45,7 +45,7 @@ const kioskFactory = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
 
 /** A new message of a stream, from the documented example's body. */
 function make(stream: Stream): OutboxMessage {
-  const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...body } = EXAMPLES[stream];
+  const body = exampleBody(stream);
   const from = stream === 'visit' || stream === 'opinion' ? kioskFactory : factory;
   const message = from.create(stream, body) as { id: string };
   const spec = stream === 'gnss' || stream === 'occupancy' ? 'telemetry' : 'event';

@@ -5,13 +5,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  EXAMPLES,
   MessageFactory,
   parseTopic,
   topicFor,
-  type BodyOf,
   type MessageOf,
   type Stream,
+  exampleBody,
 } from '@fsbus/shared';
 import { hashPassword } from '@fsbus/shared/node';
 import { writeCredentials } from '../src/central/credentials.js';
@@ -35,20 +34,13 @@ export const busIds = Array.from(
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en', { maximumFractionDigits: digits });
 
-function bodyOf<S extends Stream>(stream: S): BodyOf<S> {
-  const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-  return Object.fromEntries(
-    Object.entries(EXAMPLES[stream]).filter(([key]) => !envelope.has(key)),
-  ) as BodyOf<S>;
-}
-
 /** A bus's messages as its uplink sends them: fixes mostly, door counts and visits. */
 export function backlog(busId: string, count: number) {
   const bridge = new MessageFactory({ busId, source: 'bridge' });
   const kiosk = new MessageFactory({ busId, source: 'kiosk-1' });
-  const fix = bodyOf('gnss');
-  const door = bodyOf('door');
-  const visit = bodyOf('visit');
+  const fix = exampleBody('gnss');
+  const door = exampleBody('door');
+  const visit = exampleBody('visit');
   return Array.from({ length: count }, (_, i) => {
     const [stream, message] =
       i % 10 === 8

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createConnection } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, MessageFactory, topicFor } from '@fsbus/shared';
+import { MessageFactory, topicFor, exampleBody } from '@fsbus/shared';
 import {
   BUS,
   PASSWORD,
@@ -23,7 +23,7 @@ afterEach(async () => {
   test = undefined;
 });
 
-const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...queueBody } = EXAMPLES.queue;
+const queueBody = exampleBody('queue');
 
 describe('the order of publishes', () => {
   it('delivers retained states sent in one write in order, and keeps the last one retained', async () => {

@@ -7,6 +7,7 @@ import {
   statusTopic,
   topicFor,
   type Stream,
+  exampleBody,
 } from '@fsbus/shared';
 import type { OutboxMessage } from '../src/outbox/outbox.js';
 
@@ -17,7 +18,7 @@ const kiosk = new MessageFactory({ busId: BUS, source: 'kiosk-1' });
 
 /** A new message of a stream (fresh UUID id and seq), from its example's body, for the outbox. */
 export function messageOf(stream: Stream, extra: Record<string, unknown> = {}): OutboxMessage {
-  const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...body } = EXAMPLES[stream];
+  const body = exampleBody(stream);
   const factory = stream === 'visit' || stream === 'opinion' ? kiosk : bridge;
   const message = factory.create(stream, { ...body, ...extra });
   return {

@@ -2,7 +2,13 @@
 // the last one central or the on-board broker offered), and what central's plan gets back (a
 // republication on board for the screens, and one plan/ack per plan). Wired by main.ts, which
 // gives it what follows a new plan.
-import { decodeMessage, ProtocolError, type BodyOf, type PlanMessage } from '@fsbus/shared';
+import {
+  decodeMessage,
+  ProtocolError,
+  withoutEnvelope,
+  type BodyOf,
+  type PlanMessage,
+} from '@fsbus/shared';
 import type { Logger } from '@fsbus/shared/node';
 
 export interface PlanKeeperOptions {
@@ -93,19 +99,13 @@ export class PlanKeeper {
         return;
       case 'taken':
         count('central_plans');
-        this.#options.publishOnBoard(stripEnvelope(next));
+        this.#options.publishOnBoard(withoutEnvelope(next));
         this.#options.acknowledge({ ...ack, outcome: 'accepted', reason: null });
     }
   }
 
   /** The plan followed, to publish it again as this bridge (each (re)connection). */
   republish(): void {
-    if (this.#plan !== null) this.#options.publishOnBoard(stripEnvelope(this.#plan));
+    if (this.#plan !== null) this.#options.publishOnBoard(withoutEnvelope(this.#plan));
   }
-}
-
-/** A plan message without its envelope, to publish it again as this bridge. */
-function stripEnvelope(plan: PlanMessage): BodyOf<'plan'> {
-  const { v: _v, busId: _busId, id: _id, seq: _seq, ts: _ts, source: _source, ...body } = plan;
-  return body;
 }

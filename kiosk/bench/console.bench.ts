@@ -16,11 +16,11 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { chromium, type Page } from 'playwright-core';
 import {
   CentralConfigSchema,
-  EXAMPLES,
   MessageFactory,
   median,
   statusTopic,
   topicFor,
+  exampleBody,
 } from '@fsbus/shared';
 import { createLogger, hashPassword } from '@fsbus/shared/node';
 import { startCentral } from '../../broker/src/central/main.js';
@@ -135,7 +135,7 @@ await Promise.all(
     let step = 0;
     const send = () => {
       step += 1;
-      const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...example } = EXAMPLES.gnss;
+      const example = exampleBody('gnss');
       const fix = factory.create('gnss', {
         ...example,
         lat: home.lat + Math.sin(step / 20) * 0.02,

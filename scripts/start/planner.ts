@@ -6,7 +6,7 @@
 // only (their ids start with sim-forez-), so central's plan that the bus republishes on board
 // is not sent back.
 import mqtt, { type MqttClient } from 'mqtt';
-import { centralPlan, PlanMessage, topicFor, type BodyOf } from '@fsbus/shared';
+import { centralPlan, PlanMessage, topicFor, withoutEnvelope, type BodyOf } from '@fsbus/shared';
 import { TOUR_PLAN_PREFIX } from '../../firmware-bridge/src/sources/simulator/tour-plan.js';
 
 /** The id of central's copy of the bus's own tour `planId`. */
@@ -78,8 +78,7 @@ export class TourPlanner {
   #send(tour: PlanMessage): void {
     if (this.#sent.has(tour.planId) || this.#central === null) return;
     this.#sent.add(tour.planId);
-    const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...body } = tour;
-    const plan: BodyOf<'plan'> = { ...body, planId: centralTourId(tour.planId) };
+    const plan: BodyOf<'plan'> = { ...withoutEnvelope(tour), planId: centralTourId(tour.planId) };
     const message = centralPlan(this.#options.busId, plan);
     this.#central
       .publishAsync(topicFor('plan', this.#options.busId), JSON.stringify(message), {

@@ -19,7 +19,7 @@ export * from './protocol/streams.js';
 export * from './protocol/codec.js';
 export * from './protocol/message-factory.js';
 export * from './api/staff-api.js';
-export { EXAMPLES, EXAMPLE_BUS_ID } from './protocol/examples.js';
+export { EXAMPLES, EXAMPLE_BUS_ID, exampleBody } from './protocol/examples.js';
 export { exampleVariants } from './protocol/variants.js';
 export { ConfigSchema, AclRule, BrokerUser, ACL_ACCESS, type Config } from './config/schema.js';
 export { CentralConfigSchema, type CentralConfig } from './config/central-schema.js';

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import {
+  ENVELOPE_FIELDS,
   centralPlan,
   ProtocolError,
   isBusId,
@@ -37,8 +38,6 @@ export interface PlanPublishOptions {
   /** How long to wait for central, ms (default 15 s). */
   readonly timeoutMs?: number;
 }
-
-const ENVELOPE_FIELDS: readonly string[] = ['v', 'busId', 'id', 'seq', 'ts', 'source'];
 
 /** Where the config says central listens, as a client reaches it. */
 export function centralUrl(config: CentralConfig): string {

@@ -1,13 +1,6 @@
 // The recorder on each storage (SQLite, and a real PostgreSQL server): the same tests.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EXAMPLES,
-  MessageFactory,
-  topicFor,
-  type BodyOf,
-  type MessageOf,
-  type Stream,
-} from '@fsbus/shared';
+import { MessageFactory, topicFor, type MessageOf, type Stream, exampleBody } from '@fsbus/shared';
 import { STORAGES } from '../../../test/recorder-storages.js';
 import { Recorder, type Recorded } from './recorder.js';
 import type { ArrivedMessage, RecorderStore } from './store.js';
@@ -23,12 +16,7 @@ function record(recorder: Recorder, topic: string, payload: Buffer): Promise<Rec
 }
 
 const BUS = 'bfs-87-012';
-const visitBody = (): BodyOf<'visit'> => {
-  const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-  return Object.fromEntries(
-    Object.entries(EXAMPLES.visit).filter(([key]) => !envelope.has(key)),
-  ) as BodyOf<'visit'>;
-};
+const visitBody = () => exampleBody('visit');
 
 describe.each(STORAGES.map((make) => make()))('Recorder on $name', (storage) => {
   beforeAll(() => storage.setUp(), 60_000);
@@ -106,10 +94,7 @@ describe.each(STORAGES.map((make) => make()))('Recorder on $name', (storage) => 
     const store = await fresh();
     const recorder = new Recorder({ store, commitWindowMs: 5 });
     const bridge = new MessageFactory({ busId: BUS, source: 'bridge' });
-    const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-    const fix = Object.fromEntries(
-      Object.entries(EXAMPLES.gnss).filter(([key]) => !envelope.has(key)),
-    ) as BodyOf<'gnss'>;
+    const fix = exampleBody('gnss');
     const message = bridge.create('gnss', { ...fix, fixTime: null, vdop: 1.4, eph: 3.5 });
     expect(
       await record(recorder, topicFor('gnss', BUS), Buffer.from(JSON.stringify(message))),
@@ -157,10 +142,7 @@ describe.each(STORAGES.map((make) => make()))('Recorder on $name', (storage) => 
   it('refuses a re-sent fix by its key, and a message twice in one batch once', async () => {
     const store = await fresh();
     const bus = new MessageFactory({ busId: BUS, source: 'bridge' });
-    const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-    const fix = Object.fromEntries(
-      Object.entries(EXAMPLES.gnss).filter(([key]) => !envelope.has(key)),
-    ) as BodyOf<'gnss'>;
+    const fix = exampleBody('gnss');
     const arrived = (message: MessageOf<Stream>): ArrivedMessage => ({
       stream: 'gnss',
       message,

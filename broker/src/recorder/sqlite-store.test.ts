@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, MessageFactory, type BodyOf, type MessageOf, type Stream } from '@fsbus/shared';
+import { MessageFactory, type MessageOf, type Stream, exampleBody } from '@fsbus/shared';
 import { openSqliteStore } from './sqlite-store.js';
 import type { ArrivedMessage } from './store.js';
 
@@ -17,10 +17,7 @@ function file(): string {
   return path.join(dir, 'central.sqlite');
 }
 
-const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-const fix = Object.fromEntries(
-  Object.entries(EXAMPLES.gnss).filter(([key]) => !envelope.has(key)),
-) as BodyOf<'gnss'>;
+const fix = exampleBody('gnss');
 
 /** `count` fixes of each of `buses` buses, as central receives them. */
 function fixes(buses: MessageFactory[], count: number): ArrivedMessage[] {

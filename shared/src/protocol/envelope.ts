@@ -37,6 +37,15 @@ export const envelopeShape = {
 export const Envelope = z.strictObject(envelopeShape);
 export type Envelope = z.infer<typeof Envelope>;
 
+/** The envelope's fields. */
+export const ENVELOPE_FIELDS: readonly string[] = Object.keys(envelopeShape);
+
+/** A message's own fields without its envelope: what is stamped anew to send it again. */
+export function withoutEnvelope<M extends Envelope>(message: M): Omit<M, keyof Envelope> {
+  const { v: _v, busId: _busId, id: _id, seq: _seq, ts: _ts, source: _source, ...body } = message;
+  return body;
+}
+
 /**
  * Envelope fields of an anonymous stream (opinions): a random UUID v4 and a time truncated to
  * the hour, so that neither the id nor the time pairs an opinion with the visit before it.

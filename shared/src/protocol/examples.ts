@@ -1,6 +1,7 @@
 // One documented example per stream: shown in docs/protocol.md and checked by the tests.
 import type { Stream } from '../topics.js';
-import type { Envelope } from './envelope.js';
+import { withoutEnvelope, type Envelope } from './envelope.js';
+import type { BodyOf } from './message-factory.js';
 import type { MessageOf } from './streams.js';
 
 const BUS = 'bfs-87-012';
@@ -166,3 +167,11 @@ export const EXAMPLES: { readonly [S in Stream]: MessageOf<S> } = {
 };
 
 export const EXAMPLE_BUS_ID = BUS;
+
+/** A stream's example without its envelope, with changes: a body to stamp (tests, benchmarks). */
+export function exampleBody<S extends Stream>(
+  stream: S,
+  changes: Partial<BodyOf<S>> = {},
+): BodyOf<S> {
+  return { ...withoutEnvelope(EXAMPLES[stream]), ...changes };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MessageFactory } from './message-factory.js';
 import { ProtocolError } from './codec.js';
-import { EXAMPLES } from './examples.js';
+import { exampleBody } from './examples.js';
 
 const body = { stopId: 'ambazac-mairie', rating: 3 } as const;
 
@@ -11,7 +11,7 @@ function fixedClock(): () => Date {
 }
 
 describe('MessageFactory', () => {
-  const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...visit } = EXAMPLES.visit;
+  const visit = exampleBody('visit');
 
   it('stamps the envelope: version, bus, source, UUID v7 id, UTC time from the clock', () => {
     const factory = new MessageFactory({

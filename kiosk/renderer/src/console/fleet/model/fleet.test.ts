@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EXAMPLES,
   MessageFactory,
   decodeMessage,
   statusTopic,
   topicFor,
   type BusNowResponse,
   type Stream,
+  exampleBody,
 } from '@fsbus/shared';
 import { applyMessage, fleetOf, fleetRows, mergeSnapshot } from './fleet.js';
 
@@ -35,10 +35,7 @@ function bus(busId: string, change: Partial<BusNowResponse> = {}): BusNowRespons
 
 /** A message as central relays it: made by the shared factory, decoded as the console does. */
 function relayed(busId: string, stream: Stream, change: object, at: number) {
-  const envelope = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
-  const body = Object.fromEntries(
-    Object.entries(EXAMPLES[stream]).filter(([key]) => !envelope.has(key)),
-  );
+  const body = exampleBody(stream);
   const factory = new MessageFactory({ busId, source: 'bridge', clock: () => new Date(at) });
   const message = factory.create(stream, { ...body, ...change });
   const topic =

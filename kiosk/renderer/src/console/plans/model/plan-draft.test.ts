@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXAMPLES } from '@fsbus/shared';
+import { EXAMPLES, exampleBody } from '@fsbus/shared';
 import {
   checkDraft,
   draftFromFile,
@@ -66,7 +66,7 @@ describe('a day plan in the console', () => {
   });
 
   it('reads a plan file, whole message or fields, and refuses what is not a plan', () => {
-    const { v: _v, busId: _b, id: _i, seq: _s, ts: _t, source: _src, ...fields } = EXAMPLES.plan;
+    const fields = exampleBody('plan');
     expect(draftFromFile(JSON.stringify(EXAMPLES.plan), BUS).planId).toBe(EXAMPLES.plan.planId);
     expect(draftFromFile(JSON.stringify(fields), BUS).stops).toHaveLength(fields.stops.length);
     const problemOf = (text: string) => {

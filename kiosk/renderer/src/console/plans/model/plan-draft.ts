@@ -2,7 +2,13 @@
 // by the shared schema, whose problems come back keyed by the field they are about, as the
 // console's messages. A plan starts empty, from the bus's plan of the day, or from a file (a
 // plan or a whole message).
-import { PlanMessage, ProtocolError, centralPlan, type BodyOf } from '@fsbus/shared';
+import {
+  ENVELOPE_FIELDS,
+  PlanMessage,
+  ProtocolError,
+  centralPlan,
+  type BodyOf,
+} from '@fsbus/shared';
 import { problemText, type ProblemText } from './plan-problems.js';
 
 export interface DraftStop {
@@ -50,7 +56,7 @@ export const emptyStop = (): DraftStop => ({
   departure: '',
 });
 
-const ENVELOPE = new Set(['v', 'busId', 'id', 'seq', 'ts', 'source']);
+const ENVELOPE = new Set(ENVELOPE_FIELDS);
 
 /** A new plan's id: the bus, the day and a version. */
 export function newPlanId(busId: string, date: string): string {
