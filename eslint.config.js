@@ -12,6 +12,7 @@ const SHARED_NODE_ONLY = [
   'shared/src/config/files.ts',
   'shared/src/log/**',
   'shared/src/process/**',
+  'shared/src/net/**',
   'shared/src/cli/**',
 ];
 

@@ -8,18 +8,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
 import { parseTopic, topicFilter } from '@fsbus/shared';
-
-const run = promisify(execFile);
+import { freePort } from '@fsbus/shared/node';
 
 /** A free TCP port on 127.0.0.1 (for a broker that must come back on the same port). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+export { freePort };
+
+const run = promisify(execFile);
 
 export interface TestPki {
   /** The CA central's certificate chains to: what the bus is configured to trust. */

@@ -2,13 +2,13 @@
 // suite through a pty into a gpsd of its own, on a free port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Fix } from '../src/domain/fix.js';
 import { GpsdSource } from '../src/sources/gpsd.js';
 import { Backoff, type GnssState } from '../src/sources/position-source.js';
+import { freePort } from '@fsbus/shared/node';
 import { until } from './pty.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -96,16 +96,6 @@ async function killGpsfake(gpsfake: Gpsfake): Promise<void> {
 function alive(gpsfake: Gpsfake): boolean {
   if (gpsfake.exited) throw new Error(`gpsfake exited early: ${gpsfake.stderr}`);
   return true;
-}
-
-/** A TCP port nothing listens on (bound on port 0, then released). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }
 
 const positioned = (fix: Fix) => fix.time !== null && fix.lat !== null && fix.lon !== null;

@@ -2,8 +2,8 @@
 // kept, so that a second start resumes where the first stopped.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '@fsbus/shared/node';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BUS_ID = 'sim-bus-01';
@@ -31,20 +31,6 @@ export const DEFAULT_PORTS: Ports = {
 };
 
 /** A port free on loopback now (tests: another program could take it before it is used). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
 /** Every port chosen free (npm start --free-ports, and the tests). */
 export async function freePorts(): Promise<Ports> {
   return {
