@@ -102,13 +102,20 @@ process.on('SIGTERM', () => {
 });
 
 try {
-  for (const spec of dayServices(layout, ports, { speed })) await services.start(spec);
-  if (!stopping) {
-    planner = tourPlanner(layout, ports, (problem) => {
+  // The planner first: it waits for central and the bus's broker, and is there when the bus
+  // makes its tour.
+  planner = tourPlanner(
+    layout,
+    ports,
+    (problem) => {
       console.error(`npm start: ${problem}`);
-    });
-    planner.start();
-  }
+    },
+    (planId, date) => {
+      console.log(`npm start: the bus's tour of ${date} published from central as ${planId}`);
+    },
+  );
+  planner.start();
+  for (const spec of dayServices(layout, ports, { speed })) await services.start(spec);
   if (values.visitors === 'on' && !stopping) {
     visitors = simulatedVisitors(ports, speed);
     await visitors.start();

@@ -69,11 +69,12 @@ describe('a whole simulated day, end to end', () => {
       if (!found) throw new Error(`no service ${name}`);
       return found;
     };
-    for (const service of specs) await services.start(service);
+    // npm start's planner first, as npm start does: it waits for central and the bus's broker.
     const problems: string[] = [];
     const planner = tourPlanner(layout, ports, (problem) => problems.push(problem));
     cleanups.push(() => planner.stop());
     planner.start();
+    for (const service of specs) await services.start(service);
     let visitors: VisitorSimulator | null = simulatedVisitors(ports, SPEED);
     cleanups.push(() => visitors?.stop());
     await visitors.start();
@@ -122,6 +123,8 @@ describe('a whole simulated day, end to end', () => {
 
     // Central dies at 10:00 and stays away for about forty minutes of the bus's time.
     await at('10:00');
+    // The bus's service day (the test ends hours of its time later, maybe after its midnight).
+    const day = localTime(busTime() ?? 0, TOUR_TIME_ZONE).slice(0, 10);
     await services.kill('central');
     await at('10:40');
     await services.start(spec('central'));
@@ -165,22 +168,27 @@ describe('a whole simulated day, end to end', () => {
 
     // The bus made its own tour; npm start's planner published it from central, and the bus
     // took central's plan and acknowledged it: central holds the day's plan and its answer.
-    const day = localTime(busTime() ?? 0, TOUR_TIME_ZONE).slice(0, 10);
-    const planId = centralTourId(`${TOUR_PLAN_PREFIX}${day}`);
+    const ownTour = `${TOUR_PLAN_PREFIX}${day}`;
+    const planId = centralTourId(ownTour);
     expect(
-      rows<{ plan_id: string; source: string; date: string }>(
-        'SELECT plan_id, source, date FROM plans',
+      rows<{ plan_id: string; source: string }>(
+        `SELECT plan_id, source FROM plans WHERE date = '${day}'`,
       ),
-    ).toEqual([{ plan_id: planId, source: 'central', date: day }]);
+    ).toEqual([{ plan_id: planId, source: 'central' }]);
     expect(
-      rows<{ plan_id: string; outcome: string }>('SELECT plan_id, outcome FROM plan_acks'),
+      rows<{ plan_id: string; outcome: string }>(
+        `SELECT plan_id, outcome FROM plan_acks WHERE date = '${day}'`,
+      ),
     ).toEqual([{ plan_id: planId, outcome: 'accepted' }]);
 
     // The stops of central's plan, arrived at and left in order.
     const transitions = rows<{ state: string; stop_id: string | null; plan_id: string | null }>(
       "SELECT state, stop_id, plan_id FROM stop_events WHERE state IN ('arrived', 'departed') ORDER BY ts, seq",
     );
-    expect(new Set(transitions.map((t) => t.plan_id))).toEqual(new Set([planId]));
+    // Under central's plan from the time it came (the bus keeps its progress when a plan for
+    // the same day replaces its own tour), and from the first stop on a machine not overloaded.
+    expect(transitions.at(-1)?.plan_id).toBe(planId);
+    for (const { plan_id: id } of transitions) expect([planId, ownTour]).toContain(id);
     expect(transitions.map((t) => `${t.state} ${t.stop_id ?? ''}`)).toEqual(
       ['boen-mairie', 'st-georges-couzan-eglise', 'chalmazel-mairie', 'sauvain-place'].flatMap(
         (stop) => [`arrived ${stop}`, `departed ${stop}`],
@@ -216,7 +224,7 @@ describe('a whole simulated day, end to end', () => {
     )[0];
     expect(last?.state).toBe('online');
     expect((JSON.parse(last?.body ?? '{}') as { alarms?: string[] }).alarms).toEqual([]);
-    // The planner met central away (10:00-10:40) at most: its plan went once central was back.
-    expect(problems.filter((problem) => !problem.includes('ECONNREFUSED'))).toEqual([]);
+    // Central away (10:00-10:40) is no problem to the planner: nothing else happened to it.
+    expect(problems).toEqual([]);
   }, 600_000);
 });

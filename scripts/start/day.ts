@@ -70,8 +70,10 @@ export function tourPlanner(
   layout: Layout,
   ports: Ports,
   onProblem: (problem: string) => void,
+  onPublished?: (planId: string, date: string) => void,
 ): TourPlanner {
   return new TourPlanner({
+    ...(onPublished === undefined ? {} : { onPublished }),
     busId: BUS_ID,
     busMqttUrl: `mqtt://127.0.0.1:${String(ports.busMqtt)}`,
     centralMqttUrl: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,
