@@ -232,8 +232,11 @@ export function PlansScreen({ session, api, language }: PlansScreenProps) {
               setDraft(draftFromFile(text, editing));
               setFileProblem(null);
             } catch (failure) {
-              if (!(failure instanceof PlanFileProblem)) throw failure;
-              setFileProblem(failure);
+              setFileProblem(
+                failure instanceof PlanFileProblem
+                  ? failure
+                  : new PlanFileProblem({ key: 'plans.problem.invalid' }),
+              );
             }
           }}
         />

@@ -80,8 +80,18 @@ describe('a day plan in the console', () => {
     };
     expect(problemOf('{')).toEqual({ text: { key: 'plans.fileNotJson' }, field: null });
     expect(problemOf('[1]')).toEqual({ text: { key: 'plans.fileNotPlan' }, field: null });
+    // A file's times are written in full, and its values may be of any JSON type.
+    const [stop] = fields.stops;
+    if (!stop) throw new Error('a stop');
+    expect(
+      problemOf(JSON.stringify({ ...fields, stops: [{ ...stop, arrival: '09:30' }] })),
+    ).toEqual({ text: { key: 'plans.problem.fileTime' }, field: 'stops.0.arrival' });
+    expect(problemOf(JSON.stringify({ ...fields, stops: [{ ...stop, lat: '45,9' }] }))).toEqual({
+      text: { key: 'plans.problem.fileType', values: { expected: 'number' } },
+      field: 'stops.0.lat',
+    });
     expect(problemOf('{"planId": "x"}')).toEqual({
-      text: { key: 'plans.problem.required' },
+      text: { key: 'plans.problem.fileType', values: { expected: 'string' } },
       field: 'date',
     });
   });

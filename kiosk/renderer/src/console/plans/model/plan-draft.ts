@@ -155,7 +155,7 @@ export function draftFromFile(text: string, busId: string): PlanDraft {
   if (!body.success) {
     const first = body.error.issues[0];
     if (first === undefined) throw new PlanFileProblem({ key: 'plans.problem.invalid' });
-    throw new PlanFileProblem(problemText(first), first.path.join('.') || null);
+    throw new PlanFileProblem(problemText(first, 'file'), first.path.join('.') || null);
   }
   const draft = draftFromPlan(body.data);
   // A file keeps its own id: it is what the planner meant to publish.

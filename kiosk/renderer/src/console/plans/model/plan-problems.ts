@@ -36,12 +36,21 @@ function ruleText(params: Readonly<Record<string, unknown>> | undefined): Proble
   return { key, values };
 }
 
-/** One issue of the plan schema as a message of the console's catalogue. */
-export function problemText(issue: z.core.$ZodIssue): ProblemText {
+/**
+ * One issue of the plan schema as a message of the console's catalogue: about the editor's
+ * fields (times as HH:MM), or about a plan file's (times in full, any JSON type).
+ */
+export function problemText(
+  issue: z.core.$ZodIssue,
+  about: 'editor' | 'file' = 'editor',
+): ProblemText {
   switch (issue.code) {
     case 'custom':
       return ruleText(issue.params);
     case 'invalid_type':
+      if (about === 'file') {
+        return { key: 'plans.problem.fileType', values: { expected: issue.expected } };
+      }
       // An empty or unreadable number field is read as NaN, which is not a number here.
       return {
         key: issue.expected === 'number' ? 'plans.problem.number' : 'plans.problem.required',
@@ -62,7 +71,9 @@ export function problemText(issue: z.core.$ZodIssue): ProblemText {
     }
     case 'invalid_format': {
       if (issue.format === 'date') return { key: 'plans.problem.date' };
-      if (issue.format === 'datetime') return { key: 'plans.problem.time' };
+      if (issue.format === 'datetime') {
+        return { key: about === 'file' ? 'plans.problem.fileTime' : 'plans.problem.time' };
+      }
       const field = issue.path.at(-1);
       return { key: IDS.has(String(field)) ? 'plans.problem.id' : 'plans.problem.name' };
     }
