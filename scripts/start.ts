@@ -3,9 +3,9 @@
 // route and door counter simulators, and the kiosk screen with the driver display; a planner
 // that publishes the bus's tour from central, and simulated visitors. Data in
 // ./.fsbus/ (--data DIR); a second start resumes. Ctrl-C stops everything within 5 s.
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { canListen } from '@fsbus/shared/node';
 import type { VisitorSimulator } from '../kiosk/src/simulator/visitors.js';
 import { dayServices, simulatedVisitors, tourPlanner } from './start/day.js';
 import type { TourPlanner } from './start/planner.js';
@@ -41,21 +41,6 @@ async function portsToUse(): Promise<Ports> {
   return values['free-ports'] ? freePorts() : DEFAULT_PORTS;
 }
 
-/** Whether a port is free on loopback (a service that finds it taken could not start). */
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => {
-      resolve(false);
-    });
-    server.listen(port, '127.0.0.1', () => {
-      server.close(() => {
-        resolve(true);
-      });
-    });
-  });
-}
-
 const layout = layoutOf(path.resolve(values.data));
 const ports = await portsToUse();
 const USES: Readonly<Record<keyof Ports, string>> = {
@@ -67,7 +52,8 @@ const USES: Readonly<Record<keyof Ports, string>> = {
 };
 const taken: string[] = [];
 for (const key of Object.keys(USES) as (keyof Ports)[])
-  if (!(await isFree(ports[key]))) taken.push(`${String(ports[key])} (${USES[key]})`);
+  // A service that finds its port taken could not start.
+  if (!(await canListen(ports[key]))) taken.push(`${String(ports[key])} (${USES[key]})`);
 if (taken.length > 0) {
   console.error(
     `npm start: port ${taken.join(', ')} already in use: another npm start, or another program? Stop it first.`,

@@ -23,7 +23,8 @@ function ephemeralLow(): number {
   return 32768;
 }
 
-function canListen(port: number): Promise<boolean> {
+/** Whether a server could listen on `port` on 127.0.0.1 now. */
+export function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => {
