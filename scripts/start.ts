@@ -96,8 +96,13 @@ try {
     (problem) => {
       console.error(`npm start: ${problem}`);
     },
-    (planId, date) => {
-      console.log(`npm start: the bus's tour of ${date} published from central as ${planId}`);
+    {
+      onPublished: (planId, date) => {
+        console.log(`npm start: the bus's tour of ${date} published from central as ${planId}`);
+      },
+      onLeftAside: (tourId, heldId) => {
+        console.log(`npm start: the bus's tour ${tourId} not published: central holds ${heldId}`);
+      },
     },
   );
   planner.start();

@@ -50,7 +50,7 @@ function tour(days: number): PlanMessage {
 }
 
 describe('npm start’s planner', () => {
-  it('publishes the bus’s tour from central once, and steps aside for a staff plan', async () => {
+  it('publishes the bus’s tour from central once, and leaves a staff plan of that day or later', async () => {
     const central = await broker();
     const bus = await broker();
     // Central's retained plan for the bus, as a console would see it.
@@ -59,49 +59,69 @@ describe('npm start’s planner', () => {
       held = payload.byteLength === 0 ? null : PlanMessage.parse(JSON.parse(payload.toString()));
     });
     await central.client.subscribeAsync(TOPIC, { qos: 1 });
+    const heldId = () => (held)?.planId;
     const published: string[] = [];
+    const leftAside: string[] = [];
     const problems: string[] = [];
-    const planner = new TourPlanner({
-      busId: BUS,
-      busMqttUrl: bus.url,
-      centralMqttUrl: central.url,
-      username: 'staff',
-      password: 'unused',
-      onProblem: (problem) => problems.push(problem),
-      onPublished: (planId) => published.push(planId),
-    });
-    cleanups.push(() => planner.stop());
-    planner.start();
-    const send = (plan: PlanMessage | null) =>
-      bus.client.publishAsync(TOPIC, plan === null ? '' : JSON.stringify(plan), {
-        qos: 1,
-        retain: true,
+    const planner = (): TourPlanner => {
+      const started = new TourPlanner({
+        busId: BUS,
+        busMqttUrl: bus.url,
+        centralMqttUrl: central.url,
+        username: 'staff',
+        password: 'unused',
+        onProblem: (problem) => problems.push(problem),
+        onPublished: (planId) => published.push(planId),
+        onLeftAside: (tourId, heldBy) => leftAside.push(`${tourId} for ${heldBy}`),
       });
+      cleanups.push(() => started.stop());
+      started.start();
+      return started;
+    };
+    const first = planner();
+    const send = (plan: PlanMessage) =>
+      bus.client.publishAsync(TOPIC, JSON.stringify(plan), { qos: 1, retain: true });
 
     // Central holds nothing: the bus's tour goes, under central's id and stamp, stops as they are.
-    const first = tour(0);
-    await send(first);
+    const today = tour(0);
+    await send(today);
     await until(() => published.length === 1, 'the first tour published', 20_000);
     expect(published).toEqual(['tour-forez-2026-11-23']);
-    expect(held).toMatchObject({ planId: 'tour-forez-2026-11-23', source: 'central' });
-    expect((held as PlanMessage | null)?.stops).toEqual(first.stops);
+    await until(() => heldId() === 'tour-forez-2026-11-23', 'the copy held', 20_000);
+    expect(held).toMatchObject({ source: 'central', date: '2026-11-23', stops: today.stops });
 
-    // The bus republishing central's plan, or its tour again (a restart): nothing more.
-    await send({ ...first, planId: 'tour-forez-2026-11-23', id: first.id.replace(/.$/, '0') });
-    await send(first);
-    // A staff plan at central for the next day: the bus's next tours leave it there.
+    // The bus republishing central's plan: not a tour of its own. Its tour again: not sent.
+    await send({ ...today, planId: 'tour-forez-2026-11-23' });
+    await send(today);
+    await until(() => leftAside.length === 1, 'the repeat left aside', 20_000);
+
+    // A staff plan at central for the next day: the bus's tour of that day leaves it there.
     const staff = new MessageFactory({ busId: BUS, source: 'central' }).create('plan', {
       ...tourPlan(Date.parse('2026-11-24T11:00:00Z')),
       planId: 'staff-2026-11-24',
     });
     await central.client.publishAsync(TOPIC, JSON.stringify(staff), { qos: 1, retain: true });
-    await until(() => held?.planId === 'staff-2026-11-24', 'the staff plan held', 20_000);
+    await until(() => heldId() === 'staff-2026-11-24', 'the staff plan held', 20_000);
     await send(tour(1));
-    // Staff clear their plan; the bus's next tour goes again. Only it was published since.
-    await central.client.publishAsync(TOPIC, '', { qos: 1, retain: true });
-    await until(() => held === null, 'the staff plan cleared', 20_000);
+    await until(
+      () => leftAside.length === 2,
+      'the tour of the staff plan’s day left aside',
+      20_000,
+    );
+    // The day after, the staff plan is an earlier day's: the bus's tour goes.
     await send(tour(2));
     await until(() => published.length === 2, 'the third tour published', 20_000);
+    await until(() => heldId() === 'tour-forez-2026-11-25', 'the third copy held', 20_000);
+
+    // npm start again: central holds that day already, nothing is sent.
+    await first.stop();
+    planner();
+    await until(() => leftAside.length === 3, 'the restarted planner’s decision', 20_000);
+    expect(leftAside).toEqual([
+      'sim-forez-2026-11-23 for tour-forez-2026-11-23',
+      'sim-forez-2026-11-24 for staff-2026-11-24',
+      'sim-forez-2026-11-25 for tour-forez-2026-11-25',
+    ]);
     expect(published).toEqual(['tour-forez-2026-11-23', 'tour-forez-2026-11-25']);
     expect(problems).toEqual([]);
   }, 60_000);

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { VisitorSimulator } from '../../kiosk/src/simulator/visitors.js';
-import { TourPlanner } from './planner.js';
+import { TourPlanner, type TourPlannerOptions } from './planner.js';
 import type { ServiceSpec } from './services.js';
 import { BUS_ID, ROOT, STAFF_USER, type Layout, type Ports } from './setup.js';
 
@@ -70,10 +70,10 @@ export function tourPlanner(
   layout: Layout,
   ports: Ports,
   onProblem: (problem: string) => void,
-  onPublished?: (planId: string, date: string) => void,
+  said?: Pick<TourPlannerOptions, 'onPublished' | 'onLeftAside'>,
 ): TourPlanner {
   return new TourPlanner({
-    ...(onPublished === undefined ? {} : { onPublished }),
+    ...said,
     busId: BUS_ID,
     busMqttUrl: `mqtt://127.0.0.1:${String(ports.busMqtt)}`,
     centralMqttUrl: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,

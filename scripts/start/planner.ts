@@ -4,11 +4,11 @@
 // central's plan and acknowledges it. Central records both, so the console shows the day
 // planned against actual, the plan and its acknowledgement.
 //
-// It watches the plan central holds for the bus, and publishes a tour only when central has
-// none or holds an earlier day's copy. So a plan staff publish from the console is never
-// replaced, and neither is a day already sent (a restart). It copies the bus's own tours only
-// (their ids start with sim-forez-): central's plan, which the bus republishes on board, is not
-// sent back.
+// It watches the plan central holds for the bus (its retained plan), and publishes a tour only
+// when central holds none or a plan of an earlier day. So a plan staff publish from the console
+// for that day or a later one is left alone, and a day already sent is not sent again (a
+// restart). It copies the bus's own tours only (their ids start with sim-forez-): central's
+// plan, which the bus republishes on board, is not sent back.
 import mqtt, { type MqttClient } from 'mqtt';
 import { centralPlan, PlanMessage, topicFor, withoutEnvelope } from '@fsbus/shared';
 import { TOUR_PLAN_PREFIX } from '../../firmware-bridge/src/sources/simulator/tour-plan.js';
@@ -22,6 +22,11 @@ export function centralTourId(planId: string): string {
 
 /** How long central has to hold a plan it acknowledged before the planner says it did not. */
 const HELD_WITHIN_MS = 5000;
+/**
+ * How long after its SUBACK central's retained plan may still come (aedes reads it from its
+ * store once the SUBACK is sent); none by then: central holds none. plan publish waits as long.
+ */
+const RETAINED_WITHIN_MS = 2000;
 
 export interface TourPlannerOptions {
   readonly busId: string;
@@ -35,6 +40,8 @@ export interface TourPlannerOptions {
   readonly onProblem: (problem: string) => void;
   /** A tour central took: its id there and its day. */
   readonly onPublished?: (planId: string, date: string) => void;
+  /** A tour not sent: central holds that plan, of that day or a later one. */
+  readonly onLeftAside?: (tourId: string, heldId: string) => void;
 }
 
 /** A plan payload, or null: empty (a cleared retained plan) or not a plan. */
@@ -59,8 +66,9 @@ export class TourPlanner {
   readonly #topic: string;
   #bus: MqttClient | null = null;
   #central: MqttClient | null = null;
-  /** The plan central holds for the bus: undefined until its subscription answers. */
+  /** The plan central holds for the bus: undefined until known (again, after a reconnect). */
   #held: PlanMessage | null | undefined = undefined;
+  #heldTimer: NodeJS.Timeout | undefined;
   /** The bus's latest own tour, until it is sent or set aside. */
   #pending: PlanMessage | null = null;
   /** Copies published, until central holds them (with the timer that says it does not). */
@@ -85,21 +93,35 @@ export class TourPlanner {
     this.#central = central;
     this.#sayErrors(central, 'central');
     central.on('connect', () => {
-      central.subscribeAsync(this.#topic, { qos: 1 }).then(
-        () => {
-          // The plan central holds came right after the SUBACK, if there is one: it is known.
+      central.subscribe(this.#topic, { qos: 1 }, (error, granted) => {
+        // A link lost before the SUBACK subscribes again once it is back.
+        if (error) return;
+        if (granted?.some((grant) => grant.qos === 128)) {
+          this.#say(`planner: central refused to let ${username} read ${this.#topic}`);
+          return;
+        }
+        clearTimeout(this.#heldTimer);
+        this.#heldTimer = setTimeout(() => {
           this.#held ??= null;
           this.#readTheBus();
           this.#decide();
-        },
-        (error: unknown) => {
-          this.#say(`planner: central: ${(error as Error).message}`);
-        },
-      );
+        }, RETAINED_WITHIN_MS);
+      });
+    });
+    // What central holds is known again only from its next answer.
+    central.on('close', () => {
+      clearTimeout(this.#heldTimer);
+      this.#held = undefined;
+      for (const [planId, timer] of this.#awaiting) {
+        clearTimeout(timer);
+        this.#awaiting.set(planId, undefined);
+      }
     });
     central.on('message', (_topic, payload) => {
       const plan = planOf(payload);
+      clearTimeout(this.#heldTimer);
       this.#held = plan;
+      this.#readTheBus();
       if (plan !== null && this.#awaiting.has(plan.planId)) {
         clearTimeout(this.#awaiting.get(plan.planId));
         this.#awaiting.delete(plan.planId);
@@ -119,7 +141,11 @@ export class TourPlanner {
     this.#bus = bus;
     this.#sayErrors(bus, 'on-board broker');
     bus.on('connect', () => {
-      bus.subscribe(this.#topic, { qos: 1 });
+      bus.subscribe(this.#topic, { qos: 1 }, (error, granted) => {
+        if (error === null && granted?.some((grant) => grant.qos === 128)) {
+          this.#say(`planner: the on-board broker refused to let it read ${this.#topic}`);
+        }
+      });
     });
     bus.on('message', (_topic, payload) => {
       const plan = planOf(payload);
@@ -137,7 +163,10 @@ export class TourPlanner {
     const copyId = centralTourId(tour.planId);
     if (this.#awaiting.has(copyId)) return;
     this.#pending = null;
-    if (held !== null && !(held.planId.startsWith(COPY_PREFIX) && held.date < tour.date)) return;
+    if (held !== null && held.date >= tour.date) {
+      this.#options.onLeftAside?.(tour.planId, held.planId);
+      return;
+    }
     let message: PlanMessage;
     try {
       message = centralPlan(this.#options.busId, { ...withoutEnvelope(tour), planId: copyId });
@@ -182,6 +211,7 @@ export class TourPlanner {
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    clearTimeout(this.#heldTimer);
     for (const timer of this.#awaiting.values()) clearTimeout(timer);
     this.#awaiting.clear();
     await Promise.all([this.#bus?.endAsync(true), this.#central?.endAsync(true)]);

@@ -30,7 +30,6 @@ export const DEFAULT_PORTS: Ports = {
   centralHttp: 8443,
 };
 
-/** A port free on loopback now (tests: another program could take it before it is used). */
 /** Every port chosen free (npm start --free-ports, and the tests). */
 export async function freePorts(): Promise<Ports> {
   return {
