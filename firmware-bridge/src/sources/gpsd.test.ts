@@ -2,7 +2,7 @@
 // line framing).
 import net from 'node:net';
 import { Writable } from 'node:stream';
-import { createLogger } from '@fsbus/shared/node';
+import { createLogger, freePort } from '@fsbus/shared/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../../test/pty.js';
 import { EMPTY_FIX, type Fix } from '../domain/fix.js';
@@ -79,14 +79,6 @@ class FakeGpsd {
     if (!this.server.listening) return;
     await new Promise((resolve) => this.server.close(resolve));
   }
-}
-
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const probe = new FakeGpsd();
-  const port = await probe.listen();
-  await probe.close();
-  return port;
 }
 
 /** Records the delays it hands out. */
