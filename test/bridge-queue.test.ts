@@ -52,15 +52,7 @@ const driverFactory = new MessageFactory({
   clock: () => new Date(clock()),
 });
 const visitBody = exampleBody('visit');
-const {
-  v: _v2,
-  busId: _b2,
-  id: _i2,
-  seq: _s2,
-  ts: _t2,
-  source: _src2,
-  ...opinionBody
-} = EXAMPLES.opinion;
+const opinionBody = exampleBody('opinion');
 
 function visit(series: 'A' | 'B', turn: number) {
   return kiosks[series].create('visit', { ...visitBody, series, turn });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLES, topicFor, type PlanMessage } from '@fsbus/shared';
+import { EXAMPLES, exampleBody, topicFor, type PlanMessage } from '@fsbus/shared';
 import { createLogger } from '@fsbus/shared/node';
 import { startBridge } from '../firmware-bridge/src/main.js';
 import {
@@ -27,16 +27,7 @@ afterEach(async () => {
 
 /** Today's plan for the bus, in the shape staff write it: the plan's fields, no envelope. */
 function planFile(dir: string, planId: string): string {
-  const {
-    planId: _p,
-    v: _v,
-    busId: _b,
-    id: _i,
-    seq: _s,
-    ts: _t,
-    source: _src,
-    ...rest
-  } = EXAMPLES.plan;
+  const { planId: _p, ...rest } = exampleBody('plan');
   const file = path.join(dir, `${planId}.json`);
   writeFileSync(file, JSON.stringify({ ...rest, planId }, null, 2));
   return file;

@@ -5,22 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { EXAMPLES, MessageFactory, topicFor, exampleBody } from '@fsbus/shared';
+import { MessageFactory, topicFor, exampleBody } from '@fsbus/shared';
 import { BUS, collect, login } from '../broker/test/harness.js';
 import { kioskBrowser, kioskBus, planHereNow } from './kiosk-harness.js';
 
 type Cleanups = (() => Promise<void> | void)[];
 
 const visitBody = exampleBody('visit');
-const {
-  v: _v2,
-  busId: _b2,
-  id: _i2,
-  seq: _s2,
-  ts: _t2,
-  source: _src2,
-  ...opinionBody
-} = EXAMPLES.opinion;
+const opinionBody = exampleBody('opinion');
 
 /** The bus, its driver display, and ways to act as a kiosk and see the display's commands. */
 export async function driverOnBus(cleanups: Cleanups) {

@@ -35,7 +35,6 @@ describe('the staff console’s texts', () => {
       offset: '+01:00',
       field: 'stops.0.arrival',
       fields: 'colour',
-      expected: 'number',
       problem: 'A date YYYY-MM-DD.',
     });
     i18n.activate('fr');

@@ -87,11 +87,11 @@ describe('a day plan in the console', () => {
       problemOf(JSON.stringify({ ...fields, stops: [{ ...stop, arrival: '09:30' }] })),
     ).toEqual({ text: { key: 'plans.problem.fileTime' }, field: 'stops.0.arrival' });
     expect(problemOf(JSON.stringify({ ...fields, stops: [{ ...stop, lat: '45,9' }] }))).toEqual({
-      text: { key: 'plans.problem.fileType', values: { expected: 'number' } },
+      text: { key: 'plans.problem.fileNumber' },
       field: 'stops.0.lat',
     });
     expect(problemOf('{"planId": "x"}')).toEqual({
-      text: { key: 'plans.problem.fileType', values: { expected: 'string' } },
+      text: { key: 'plans.problem.fileText' },
       field: 'date',
     });
   });

@@ -49,7 +49,9 @@ export function problemText(
       return ruleText(issue.params);
     case 'invalid_type':
       if (about === 'file') {
-        return { key: 'plans.problem.fileType', values: { expected: issue.expected } };
+        if (issue.expected === 'number') return { key: 'plans.problem.fileNumber' };
+        if (issue.expected === 'string') return { key: 'plans.problem.fileText' };
+        return { key: 'plans.problem.fileValue' };
       }
       // An empty or unreadable number field is read as NaN, which is not a number here.
       return {
