@@ -59,7 +59,7 @@ describe('npm start’s planner', () => {
       held = payload.byteLength === 0 ? null : PlanMessage.parse(JSON.parse(payload.toString()));
     });
     await central.client.subscribeAsync(TOPIC, { qos: 1 });
-    const heldId = () => (held)?.planId;
+    const heldId = () => held?.planId;
     const published: string[] = [];
     const leftAside: string[] = [];
     const problems: string[] = [];
