@@ -155,7 +155,7 @@ export class TourPlanner {
     });
   }
 
-  /** Sends the pending tour if central holds no plan or an earlier day's copy. */
+  /** Sends the pending tour if central holds no plan, or a plan of an earlier day. */
   #decide(): void {
     const tour = this.#pending;
     const held = this.#held;
