@@ -90,21 +90,17 @@ process.on('SIGTERM', () => {
 try {
   // The planner first: it waits for central and the bus's broker, and is there when the bus
   // makes its tour.
-  planner = tourPlanner(
-    layout,
-    ports,
-    (problem) => {
+  planner = tourPlanner(layout, ports, {
+    onProblem: (problem) => {
       console.error(`npm start: ${problem}`);
     },
-    {
-      onPublished: (planId, date) => {
-        console.log(`npm start: the bus's tour of ${date} published from central as ${planId}`);
-      },
-      onLeftAside: (tourId, heldId) => {
-        console.log(`npm start: the bus's tour ${tourId} not published: central holds ${heldId}`);
-      },
+    onPublished: (planId, date) => {
+      console.log(`npm start: the bus's tour of ${date} published from central as ${planId}`);
     },
-  );
+    onLeftAside: (tourId, heldId) => {
+      console.log(`npm start: the bus's tour ${tourId} not published: central holds ${heldId}`);
+    },
+  });
   planner.start();
   for (const spec of dayServices(layout, ports, { speed })) await services.start(spec);
   if (values.visitors === 'on' && !stopping) {

@@ -71,7 +71,9 @@ describe('a whole simulated day, end to end', () => {
     };
     // npm start's planner first, as npm start does: it waits for central and the bus's broker.
     const problems: string[] = [];
-    const planner = tourPlanner(layout, ports, (problem) => problems.push(problem));
+    const planner = tourPlanner(layout, ports, {
+      onProblem: (problem) => problems.push(problem),
+    });
     cleanups.push(() => planner.stop());
     planner.start();
     for (const service of specs) await services.start(service);

@@ -69,8 +69,7 @@ export function dayServices(layout: Layout, ports: Ports, options: DayOptions): 
 export function tourPlanner(
   layout: Layout,
   ports: Ports,
-  onProblem: (problem: string) => void,
-  said?: Pick<TourPlannerOptions, 'onPublished' | 'onLeftAside'>,
+  said: Pick<TourPlannerOptions, 'onProblem' | 'onPublished' | 'onLeftAside'>,
 ): TourPlanner {
   return new TourPlanner({
     ...said,
@@ -79,7 +78,6 @@ export function tourPlanner(
     centralMqttUrl: `mqtt://127.0.0.1:${String(ports.centralMqtt)}`,
     username: STAFF_USER,
     password: readFileSync(layout.staffPasswordFile, 'utf8').trim(),
-    onProblem,
   });
 }
 

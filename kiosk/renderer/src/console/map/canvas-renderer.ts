@@ -4,8 +4,9 @@
 // that removing the map cancels it. But after a move or a zoom it redraws at once, and then
 // forgets the frame it had asked for without cancelling it. When the map is removed before
 // that frame (a screen left right after its map moved), the frame comes and draws on a canvas
-// already gone: "Cannot read properties of undefined (reading 'clearRect')" (or 'save'). Here, a redraw
-// made at once cancels the frame it replaces. test/console-map.test.ts plays the race.
+// already gone: "Cannot read properties of undefined (reading 'clearRect')" (or 'save').
+// Here, a redraw made at once cancels the frame it replaces. test/console-map.test.ts plays
+// the race.
 import L from 'leaflet';
 
 /** What this subclass touches of Leaflet's canvas renderer, which its types keep private. */
