@@ -124,6 +124,13 @@ describe('the staff console’s plans', () => {
       await firstStop.getByText('Le départ doit venir après l’arrivée.').waitFor();
       expect(await firstStop.getByLabel('Départ').getAttribute('aria-invalid')).toBe('true');
       await checkAccessible(page, 'console-plan-editor');
+      // In Arabic, right to left: the same problem in the console's Arabic, still accessible.
+      await page.getByRole('combobox', { name: 'Langue' }).selectOption('ar');
+      await page.getByText('يجب أن تأتي المغادرة بعد الوصول.').waitFor();
+      expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+      await checkAccessible(page, 'console-plan-editor-ar');
+      await page.getByRole('combobox', { name: 'اللغة' }).selectOption('fr');
+      await firstStop.getByText('Le départ doit venir après l’arrivée.').waitFor();
       await firstStop.getByLabel('Départ').fill('12:00');
       await page.getByRole('button', { name: 'Publier le plan' }).click();
       await page.getByText(`Plan ${BUS}-console-v1 publié pour ${BUS}`).waitFor();
